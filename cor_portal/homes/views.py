@@ -1,0 +1,94 @@
+"""The role homes: each composes panels from the apps' selectors."""
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from cor_portal.accounts.access import SectionRequiredMixin
+from cor_portal.accounts.choices import Role
+from cor_portal.celery import app as celery_app
+from employers import selectors as employer_selectors
+
+ROLE_HOMES = {
+    Role.EMPLOYER: "homes:portal",
+    Role.AUDITOR: "homes:auditor",
+    Role.BOARD: "workplan:dashboard",
+}
+PANEL_ROWS = 8
+
+
+class HomeView(SectionRequiredMixin, TemplateView):
+    """Staff "today": what needs the COR team. Other roles are sent to their own home."""
+
+    permission_required = "homes.view_today"
+    template_name = "homes/today.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.role in ROLE_HOMES:
+            return redirect(ROLE_HOMES[user.role])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        today = timezone.localdate()
+        follow_ups = employer_selectors.follow_ups_due(as_of=today)
+        waiting = employer_selectors.gap_analyses_waiting()
+        recent = employer_selectors.recent_registrations(as_of=today)
+        return super().get_context_data(
+            today=today,
+            follow_ups=follow_ups[:PANEL_ROWS],
+            follow_ups_count=follow_ups.count(),
+            gap_analyses=waiting[:PANEL_ROWS],
+            gap_analyses_count=waiting.count(),
+            registrations=recent[:PANEL_ROWS],
+            registrations_count=recent.count(),
+            status_counts=employer_selectors.status_counts(),
+            **kwargs,
+        )
+
+
+class PortalView(SectionRequiredMixin, TemplateView):
+    """The employer's own COR: status card, what comes next, contacts and history."""
+
+    permission_required = "homes.view_portal"
+    template_name = "homes/portal.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        employer = employer_selectors.employer_for(self.request.user)
+        context = {"employer": employer}
+        if employer is not None:
+            context.update(employer_selectors.portal_summary(employer))
+        return super().get_context_data(**context, **kwargs)
+
+
+class AuditorWorkspaceView(SectionRequiredMixin, TemplateView):
+    """The auditor's workspace: assigned audits and standing, as those parts arrive."""
+
+    permission_required = "homes.view_auditor_workspace"
+    template_name = "homes/auditor.html"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer 200 when the database (and the broker, if one is configured) respond."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {error.__class__.__name__}"
+    if celery_app.conf.task_always_eager:
+        checks["broker"] = "not used (tasks run in process)"
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as error:  # noqa: BLE001
+            checks["broker"] = f"error: {error.__class__.__name__}"
+    healthy = all(value == "ok" or value.startswith("not used") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

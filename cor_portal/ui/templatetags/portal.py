@@ -1,0 +1,62 @@
+"""Template tags of the shared look: status tags, money and dates."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+# Every status shows a colour and a word (never colour alone). Unknown statuses are grey.
+TONES = {
+    "enquiry": "info",
+    "registered": "primary",
+    "certification_in_progress": "warning",
+    "certified": "success",
+    "lapsed": "danger",
+    "withdrawn": "secondary",
+    "removed": "dark",
+    "offered": "info",
+    "requested": "primary",
+    "scheduled": "warning",
+    "completed": "success",
+    "declined": "secondary",
+    "overdue": "danger",
+    "due": "warning",
+    "done": "success",
+    "large": "primary",
+    "small": "info",
+}
+
+
+@register.simple_tag
+def status_tag(value: str, label: str | None = None) -> str:
+    """Return a status tag: a coloured badge with the status in words."""
+    tone = TONES.get(str(value), "secondary")
+    text = label if label is not None else str(value).replace("_", " ").capitalize()
+    return format_html('<span class="badge status-tag text-bg-{}">{}</span>', tone, text)
+
+
+@register.filter
+def money(value: object) -> str:
+    """Format an amount as $229,800.00 (cents half up)."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+@register.simple_tag(takes_context=True)
+def query_transform(context, **changes) -> str:
+    """Return the current query string with some parameters replaced (for links in lists)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

@@ -1,0 +1,74 @@
+"""Shared view mixins: service-backed forms and lists with search, filters and export."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export.views import ExportMixin
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside its field, or at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(None if target in (None, NON_FIELD_ERRORS) else target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class ServiceFormMixin:
+    """Call a service from ``perform(form)`` and show its refusals on the form.
+
+    ``perform`` returns the object to redirect to (its ``get_absolute_url``), or a URL.
+    """
+
+    success_message: str = ""
+
+    def perform(self, form: Any) -> Any:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            result = self.perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        if self.success_message:
+            messages.success(self.request, self.success_message % {"object": result})  # type: ignore[attr-defined]
+        url = result if isinstance(result, str) else result.get_absolute_url()
+        return HttpResponseRedirect(url)
+
+
+class ListPageMixin(ExportMixin, SingleTableMixin, FilterView):
+    """A staff list: search and filters above a sortable, paginated table with CSV/XLSX export."""
+
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    template_name = "ui/list.html"
+    title = ""
+    create_url_name = ""
+    create_label = ""
+    empty_title = ""
+    empty_hint = ""
+    export_name = "export"
+
+    def get_export_filename(self, export_format: str) -> str:
+        return f"{self.export_name}.{export_format}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.title,
+            create_url_name=self.create_url_name,
+            create_label=self.create_label,
+            empty_title=self.empty_title,
+            empty_hint=self.empty_hint,
+            filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "sort"}),
+        )
+        return context

@@ -1,0 +1,31 @@
+"""The portal's URLs (DESIGN.md section 4: stable)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from cor_portal.homes import views as home_views
+
+api_v1 = [
+    path("", include("employers.api.urls")),
+    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+]
+
+urlpatterns = [
+    path("", home_views.HomeView.as_view(), name="home"),
+    path("", include("cor_portal.homes.urls")),
+    path("employers/", include("employers.urls")),
+    path("dashboard/", include("workplan.urls")),
+    path("healthz", home_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "COR Portal administration"
+admin.site.site_title = "COR Portal admin"

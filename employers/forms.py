@@ -1,0 +1,233 @@
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cor_portal.accounts.choices import Role
+from cor_portal.uploads import validate_upload_size
+
+from .models import ClassificationUnit, Contact, Employer, GapAnalysis, Interaction
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _helper(*layout: Any, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit))
+    return helper
+
+
+class EmployerForm(forms.ModelForm):
+    """An employer's details; the service assesses the size class and checks R-1."""
+
+    classification_units = forms.ModelMultipleChoiceField(
+        queryset=ClassificationUnit.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Classification units"),
+        help_text=_("Units marked NAO are outside the association's own and need approval."),
+    )
+
+    class Meta:
+        model = Employer
+        fields = [
+            "legal_name",
+            "trade_name",
+            "account_number",
+            "street",
+            "city",
+            "postal_code",
+            "region",
+            "sector",
+            "employees",
+            "payroll_hours",
+            "classification_units",
+            "nao_approved_on",
+            "nao_reference",
+            "notes",
+        ]
+        widgets = {"nao_approved_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["classification_units"].label_from_instance = lambda unit: (
+            f"{unit.code} {unit.description}" + ("" if unit.aligned else " (NAO)")
+        )
+        self.fields["account_number"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        self.helper = _helper(
+            Fieldset(
+                _("Organization"),
+                Row(Column("legal_name"), Column("trade_name")),
+                Row(Column("account_number"), Column("sector")),
+            ),
+            Fieldset(
+                _("Address"),
+                "street",
+                Row(Column("city"), Column("postal_code"), Column("region")),
+            ),
+            Fieldset(_("Size"), Row(Column("employees"), Column("payroll_hours"))),
+            Fieldset(
+                _("Classification units"),
+                "classification_units",
+                Row(Column("nao_approved_on"), Column("nao_reference")),
+            ),
+            "notes",
+            submit=_("Save the employer"),
+        )
+
+    def service_fields(self) -> dict[str, Any]:
+        """Return the cleaned data as the service's keyword arguments."""
+        data = dict(self.cleaned_data)
+        data["classification_units"] = list(data["classification_units"])
+        return data
+
+
+class TransitionForm(forms.Form):
+    """The date and reason of a lifecycle move."""
+
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the employer's history."),
+    )
+
+    def __init__(self, *args: Any, submit: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("on", "reason", submit=submit)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "title", "email", "phone", "is_primary"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("first_name"), Column("last_name")),
+            "title",
+            Row(Column("email"), Column("phone")),
+            "is_primary",
+            submit=_("Save the contact"),
+        )
+
+    def validate_unique(self) -> None:
+        """Leave the one-primary rule to the service, which moves the flag instead."""
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = [
+            "kind",
+            "source",
+            "occurred_on",
+            "summary",
+            "notes",
+            "follow_up_due",
+            "follow_up_done_on",
+        ]
+        widgets = {
+            "occurred_on": DateInput(),
+            "follow_up_due": DateInput(),
+            "follow_up_done_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("occurred_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("kind"), Column("source"), Column("occurred_on")),
+            "summary",
+            "notes",
+            Row(Column("follow_up_due"), Column("follow_up_done_on")),
+            submit=_("Save the interaction"),
+        )
+
+
+class GapAnalysisForm(forms.ModelForm):
+    class Meta:
+        model = GapAnalysis
+        fields = [
+            "offered_on",
+            "requested_on",
+            "scheduled_on",
+            "completed_on",
+            "declined_on",
+            "consultant",
+            "findings",
+            "report",
+        ]
+        widgets = {
+            name: DateInput()
+            for name in ["offered_on", "requested_on", "scheduled_on", "completed_on", "declined_on"]
+        } | {"findings": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("offered_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = get_user_model().objects.filter(
+            role=Role.STAFF, is_active=True
+        )
+        self.helper = _helper(
+            Row(Column("offered_on"), Column("requested_on"), Column("scheduled_on")),
+            Row(Column("completed_on"), Column("declined_on"), Column("consultant")),
+            "findings",
+            "report",
+            submit=_("Save the gap analysis"),
+        )
+
+
+class ClassificationUnitForm(forms.ModelForm):
+    class Meta:
+        model = ClassificationUnit
+        fields = ["code", "description", "aligned"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(inputmode="numeric", maxlength=6)
+        self.helper = _helper("code", "description", "aligned", submit=_("Save the unit"))
+
+
+class ConfirmForm(forms.Form):
+    """An empty form that confirms a destructive action (POST with the CSRF token)."""
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class ImportForm(forms.Form):
+    """A CSV or XLSX file of employers or contacts to preview, then import."""
+
+    KINDS = [("employers", _("Employers")), ("contacts", _("Contacts"))]
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("The first row names the columns; download a template below."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("kind", "file", submit=_("Preview the import"))
+        self.helper.form_tag = False
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        validate_upload_size(upload)
+        return upload

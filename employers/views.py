@@ -1,0 +1,394 @@
+"""Staff pages for the employer registry, and the employer's own record."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from cor_portal.accounts.access import SectionRequiredMixin
+from cor_portal.ui.history import history_entries
+from cor_portal.ui.views import ListPageMixin, ServiceFormMixin
+
+from . import services
+from .filters import ClassificationUnitFilter, EmployerFilter, GapAnalysisFilter, InteractionFilter
+from .forms import (
+    ClassificationUnitForm,
+    ConfirmForm,
+    ContactForm,
+    EmployerForm,
+    GapAnalysisForm,
+    InteractionForm,
+    TransitionForm,
+)
+from .models import ClassificationUnit, Contact, Employer, GapAnalysis, Interaction
+from .tables import ClassificationUnitTable, EmployerTable, GapAnalysisTable, InteractionTable
+
+
+class EmployerListView(SectionRequiredMixin, ListPageMixin):
+    permission_required = "employers.access_registry"
+    table_class = EmployerTable
+    filterset_class = EmployerFilter
+    title = _("Employers")
+    create_url_name = "employers:create"
+    create_label = _("Add an employer")
+    empty_title = _("No employers yet")
+    empty_hint = _("Add one, or import a spreadsheet of employers.")
+    export_name = "employers"
+    template_name = "employers/employer_list.html"
+
+    def get_queryset(self):
+        return Employer.objects.visible_to(self.request.user).prefetch_related(
+            "classification_units"
+        )
+
+
+class EmployerMixin(SectionRequiredMixin):
+    """Views about one employer: the employer comes from ``visible_to`` (404 outside scope)."""
+
+    permission_required = "employers.view_employer"
+    employer_kwarg = "pk"
+
+    def get_employer(self) -> Employer:
+        if not hasattr(self, "_employer"):
+            self._employer = get_object_or_404(
+                Employer.objects.visible_to(self.request.user), pk=self.kwargs[self.employer_kwarg]
+            )
+        return self._employer
+
+    def require(self, perm: str, obj: Any = None) -> None:
+        """Refuse (403) an action the user may not take on an object in scope."""
+        if not self.request.user.has_perm(perm, obj):
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(employer=self.get_employer(), **kwargs)
+
+
+class EmployerDetailView(EmployerMixin, DetailView):
+    template_name = "employers/employer_detail.html"
+
+    def get_object(self, queryset=None) -> Employer:
+        return self.get_employer()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        employer = self.object
+        user = self.request.user
+        context = {
+            "classification_units": employer.classification_units.all(),
+            "contacts": employer.contacts.select_related("user"),
+            "registrations": employer.registrations.all(),
+            "gap_analyses": employer.gap_analyses.select_related("consultant"),
+            "status_changes": employer.status_changes.select_related("actor")[:20],
+            "actions": services.available_actions(employer) if user.has_perm("employers.change_status") else [],
+        }
+        if user.has_perm("employers.view_interaction"):
+            context["interactions"] = employer.interactions.select_related("staff_member")[:20]
+            context["history"] = history_entries(employer.history.select_related("history_user")[:15])
+        return super().get_context_data(**context, **kwargs)
+
+
+class EmployerCreateView(SectionRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "employers.add_employer"
+    form_class = EmployerForm
+    template_name = "employers/employer_form.html"
+    success_message = _("%(object)s was added as an enquiry.")
+
+    def perform(self, form: EmployerForm) -> Employer:
+        return services.create_employer(actor=self.request.user, **form.service_fields())
+
+
+class EmployerUpdateView(EmployerMixin, ServiceFormMixin, FormView):
+    permission_required = "employers.change_employer"
+    form_class = EmployerForm
+    template_name = "employers/employer_form.html"
+    success_message = _("%(object)s was saved.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.get_employer()}
+
+    def perform(self, form: EmployerForm) -> Employer:
+        employer = Employer.objects.get(pk=self.get_employer().pk)
+        return services.update_employer(employer=employer, actor=self.request.user, **form.service_fields())
+
+
+class EmployerTransitionView(EmployerMixin, ServiceFormMixin, FormView):
+    """Confirm a lifecycle move with its date and reason, then make it through its service."""
+
+    permission_required = "employers.change_status"
+    template_name = "employers/employer_transition.html"
+    form_class = TransitionForm
+
+    def get_action(self) -> services.LifecycleAction:
+        action = services.LIFECYCLE_ACTIONS.get(self.kwargs["action"])
+        if action is None:
+            raise Http404
+        return action
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "submit": self.get_action().label}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        action = self.get_action()
+        employer = self.get_employer()
+        allowed = action in services.available_actions(employer)
+        target = services.status_after(employer, action.name)
+        return super().get_context_data(action=action, allowed=allowed, target=target, **kwargs)
+
+    def perform(self, form: TransitionForm) -> Employer:
+        employer = self.get_action().service(employer=self.get_employer(), actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("%(employer)s is now %(status)s.") % {"employer": employer, "status": employer.get_status_display().lower()})
+        return employer
+
+
+class EmployerHistoryView(EmployerMixin, ListView):
+    """Every recorded change of the employer: who, when, what changed."""
+
+    permission_required = "employers.view_interaction"
+    template_name = "employers/employer_history.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.get_employer().history.select_related("history_user")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["entries"] = history_entries(context["object_list"])
+        return context
+
+
+# Records of one employer --------------------------------------------------------------------
+
+
+class ChildFormView(EmployerMixin, ServiceFormMixin, FormView):
+    """Create or edit a record that belongs to an employer (contact, interaction, ...)."""
+
+    template_name = "employers/child_form.html"
+    model: type = Contact
+    action_perm = ""
+    heading = ""
+
+    def get_object(self):
+        """Return the record being edited (in scope), or None when adding."""
+        if "child_pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.model.objects.visible_to(self.request.user), pk=self.kwargs["child_pk"])
+
+    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
+            self.object = self.get_object()
+            if self.object is not None:
+                self.kwargs[self.employer_kwarg] = self.object.employer_id
+            self.require(self.action_perm, self.object or self.get_employer())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(heading=self.heading, object=self.object, **kwargs)
+
+    def fields_of(self, form) -> dict[str, Any]:
+        return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+class ContactCreateView(ChildFormView):
+    permission_required = "employers.view_contact"
+    action_perm = "employers.add_contact"
+    form_class = ContactForm
+    heading = _("Add a contact")
+    success_message = _("%(object)s was added.")
+
+    def perform(self, form):
+        services.add_contact(employer=self.get_employer(), actor=self.request.user, **self.fields_of(form))
+        return self.success_url_for()
+
+    def success_url_for(self) -> str:
+        if self.request.user.has_perm("employers.access_registry"):
+            return self.get_employer().get_absolute_url()
+        return reverse("homes:portal")
+
+
+class ContactUpdateView(ContactCreateView):
+    action_perm = "employers.change_contact"
+    heading = _("Edit the contact")
+    success_message = _("The contact was saved.")
+
+    def perform(self, form):
+        services.update_contact(contact=self.object, actor=self.request.user, **self.fields_of(form))
+        return self.success_url_for()
+
+
+class ContactDeleteView(ContactCreateView):
+    """Ask, then remove a contact (its portal login, if any, is deactivated)."""
+
+    action_perm = "employers.delete_contact"
+    template_name = "employers/contact_confirm_delete.html"
+    form_class = ConfirmForm
+    success_message = _("The contact was removed.")
+
+    def perform(self, form):
+        services.remove_contact(contact=self.object, actor=self.request.user)
+        return self.success_url_for()
+
+
+class InteractionCreateView(ChildFormView):
+    permission_required = "employers.view_interaction"
+    action_perm = "employers.add_interaction"
+    model = Interaction
+    form_class = InteractionForm
+    heading = _("Log an interaction")
+    success_message = _("The interaction was saved.")
+
+    def perform(self, form):
+        return services.log_interaction(employer=self.get_employer(), actor=self.request.user, **self.fields_of(form))
+
+
+class InteractionUpdateView(InteractionCreateView):
+    action_perm = "employers.change_interaction"
+    heading = _("Edit the interaction")
+
+    def perform(self, form):
+        return services.update_interaction(interaction=self.object, actor=self.request.user, **self.fields_of(form))
+
+
+class GapAnalysisCreateView(ChildFormView):
+    permission_required = "employers.view_gapanalysis"
+    action_perm = "employers.add_gapanalysis"
+    model = GapAnalysis
+    form_class = GapAnalysisForm
+    heading = _("Record a gap analysis")
+    success_message = _("The gap analysis was saved.")
+
+    def perform(self, form):
+        return services.record_gap_analysis(employer=self.get_employer(), actor=self.request.user, **self.fields_of(form))
+
+
+class GapAnalysisUpdateView(GapAnalysisCreateView):
+    action_perm = "employers.change_gapanalysis"
+    heading = _("Edit the gap analysis")
+
+    def perform(self, form):
+        return services.update_gap_analysis(gap_analysis=self.object, actor=self.request.user, **self.fields_of(form))
+
+
+class GapAnalysisReportView(SectionRequiredMixin, DetailView):
+    """Serve a gap analysis report to those who may see it (never from a public path)."""
+
+    permission_required = "employers.view_gapanalysis"
+
+    def get_queryset(self):
+        return GapAnalysis.objects.visible_to(self.request.user)
+
+    def render_to_response(self, context, **response_kwargs) -> HttpResponse:
+        if not self.object.report:
+            raise Http404
+        name = f"gap-analysis-{self.object.employer.account_number}-{self.object.offered_on}.pdf"
+        return FileResponse(self.object.report.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+
+
+class FollowUpDoneView(SectionRequiredMixin, DetailView):
+    """Record (POST) that an interaction's follow-up was done."""
+
+    permission_required = "employers.change_interaction"
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return Interaction.objects.visible_to(self.request.user)
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        interaction = self.get_object()
+        try:
+            services.complete_follow_up(interaction=interaction, actor=request.user)
+            messages.success(request, _("The follow-up is marked done."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(request.POST.get("next") or interaction.get_absolute_url())
+
+
+# Lists across employers ---------------------------------------------------------------------
+
+
+class InteractionListView(SectionRequiredMixin, ListPageMixin):
+    permission_required = "employers.view_interaction"
+    table_class = InteractionTable
+    filterset_class = InteractionFilter
+    title = _("Interactions")
+    empty_title = _("No interactions logged yet")
+    empty_hint = _("Log enquiries, consultations and outreach from an employer's page.")
+    export_name = "interactions"
+
+    def get_queryset(self):
+        return Interaction.objects.visible_to(self.request.user).select_related("employer", "staff_member")
+
+
+class GapAnalysisListView(SectionRequiredMixin, ListPageMixin):
+    permission_required = "employers.access_registry"
+    table_class = GapAnalysisTable
+    filterset_class = GapAnalysisFilter
+    title = _("Gap analyses")
+    empty_title = _("No gap analyses yet")
+    empty_hint = _("A gap analysis is offered automatically when an employer registers.")
+    export_name = "gap-analyses"
+
+    def get_queryset(self):
+        return GapAnalysis.objects.visible_to(self.request.user).select_related("employer", "consultant")
+
+
+class ClassificationUnitListView(SectionRequiredMixin, ListPageMixin):
+    permission_required = "employers.access_registry"
+    table_class = ClassificationUnitTable
+    filterset_class = ClassificationUnitFilter
+    title = _("Classification units")
+    create_url_name = "employers:cu-create"
+    create_label = _("Add a unit")
+    empty_title = _("No classification units yet")
+    empty_hint = _("Add the association's own CUs first; employers are registered under them.")
+    export_name = "classification-units"
+
+    def get_queryset(self):
+        return ClassificationUnit.objects.annotate(employer_count=Count("employers"))
+
+
+class ClassificationUnitCreateView(SectionRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "employers.add_classificationunit"
+    form_class = ClassificationUnitForm
+    template_name = "employers/cu_form.html"
+    success_message = _("Classification unit %(object)s was saved.")
+
+    def get_object(self):
+        return None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(object=self.get_object(), **kwargs)
+
+    def perform(self, form):
+        services.save_classification_unit(actor=self.request.user, unit=self.get_object(), **form.cleaned_data)
+        return reverse("employers:cu-list")
+
+
+class ClassificationUnitUpdateView(ClassificationUnitCreateView):
+    permission_required = "employers.change_classificationunit"
+
+    def get_object(self):
+        return get_object_or_404(ClassificationUnit, pk=self.kwargs["pk"])
+
+
+class ClassificationUnitDeleteView(ClassificationUnitUpdateView):
+    permission_required = "employers.delete_classificationunit"
+    template_name = "employers/cu_confirm_delete.html"
+    form_class = ConfirmForm
+    success_message = _("The classification unit was deleted.")
+
+    def perform(self, form):
+        services.delete_classification_unit(unit=self.get_object(), actor=self.request.user)
+        return reverse("employers:cu-list")
+
