@@ -29,6 +29,7 @@ UNITS = [
 
 R, S = Region, Sector
 # legal name, trade name, region, sector, CU codes, employees, payroll hours, final status
+# fmt: off
 EMPLOYERS: list[tuple[str, str, str, str, list[str], int | None, str | None, str]] = [
     ("Harbourview Hotel Ltd.", "Harbourview Hotel", R.VANCOUVER_ISLAND, S.ACCOMMODATION, ["761003", "761009"], 140, None, "certified"),
     ("Salish Sea Kayak Adventures Inc.", "", R.VANCOUVER_ISLAND, S.ADVENTURE, ["761057"], 18, None, "certified"),
@@ -71,6 +72,7 @@ EMPLOYERS: list[tuple[str, str, str, str, list[str], int | None, str | None, str
     ("Terrace Wilderness Outfitters Inc.", "", R.NORTHERN_BC, S.TRAVEL_SERVICES, ["761057"], 4, None, "enquiry"),
     ("Tumbler Ridge Geopark Tours Ltd.", "", R.NORTHERN_BC, S.TRAVEL_SERVICES, ["761012"], 3, None, "certified"),
 ]
+# fmt: on
 
 # The lifecycle actions that take a new employer (an enquiry) to each final status.
 PATHS = {
@@ -90,8 +92,40 @@ REASONS = {
     "withdraw": "Employer chose to leave the program",
     "remove": "Terms of participation not met",
 }
-FIRST_NAMES = ["Jordan", "Priya", "Mateo", "Aiyana", "Chen", "Olivia", "Liam", "Noor", "Sofia", "Raj"]
-LAST_NAMES = ["Campbell", "Singh", "Tremblay", "Joe", "Wong", "MacDonald", "Nguyen", "Ali", "Martin", "Patel"]
+STREETS = ["Main", "Lakeshore", "Harbour", "Mountain", "River"]
+CITIES = {
+    R.VANCOUVER_ISLAND: ["Victoria", "Nanaimo", "Tofino", "Courtenay"],
+    R.VANCOUVER_COAST_MOUNTAINS: ["Vancouver", "Whistler", "Squamish", "North Vancouver"],
+    R.THOMPSON_OKANAGAN: ["Kelowna", "Kamloops", "Penticton", "Vernon"],
+    R.KOOTENAY_ROCKIES: ["Nelson", "Fernie", "Golden", "Invermere"],
+    R.CARIBOO_CHILCOTIN_COAST: ["Williams Lake", "Quesnel", "Bella Coola", "100 Mile House"],
+    R.NORTHERN_BC: ["Prince George", "Smithers", "Prince Rupert", "Fort St. John"],
+}
+FINDINGS = "Written program in place; inspections and JHSC minutes need work."
+FIRST_NAMES = [
+    "Jordan",
+    "Priya",
+    "Mateo",
+    "Aiyana",
+    "Chen",
+    "Olivia",
+    "Liam",
+    "Noor",
+    "Sofia",
+    "Raj",
+]
+LAST_NAMES = [
+    "Campbell",
+    "Singh",
+    "Tremblay",
+    "Joe",
+    "Wong",
+    "MacDonald",
+    "Nguyen",
+    "Ali",
+    "Martin",
+    "Patel",
+]
 
 
 def _units() -> dict[str, ClassificationUnit]:
@@ -103,9 +137,11 @@ def _units() -> dict[str, ClassificationUnit]:
     return units
 
 
-def _create(index: int, row: tuple, *, units: dict, today: date, staff: Any, rng: random.Random) -> Employer:
+def _create(
+    index: int, row: tuple, *, units: dict, today: date, staff: Any, rng: random.Random
+) -> Employer:
     legal, trade, region, sector, codes, employees, hours, final = row
-    start = today - timedelta(days=900 - index * 7)
+    start = today - timedelta(days=720 - index * 17)
     nao = any(not units[code].aligned for code in codes)
     employer = services.create_employer(
         actor=staff,
@@ -118,13 +154,16 @@ def _create(index: int, row: tuple, *, units: dict, today: date, staff: Any, rng
         classification_units=[units[code] for code in codes],
         employees=employees,
         payroll_hours=Decimal(hours) if hours else None,
-        street=f"{100 + index * 11} {rng.choice(['Main', 'Lakeshore', 'Harbour', 'Mountain', 'River'])} Road",
-        city=legal.split()[0],
+        street=f"{100 + index * 11} {rng.choice(STREETS)} Road",
+        city=CITIES[region][index % len(CITIES[region])],
         postal_code=f"V{index % 10}A {index % 10}B{(index * 3) % 10}",
         nao_approved_on=start if nao else None,
         nao_reference=f"WSBC-NAO-{2024 + index % 2}-{index:03d}" if nao else "",
     )
-    for first, last, primary in ((FIRST_NAMES[index % 10], LAST_NAMES[index % 10], True), (FIRST_NAMES[(index + 3) % 10], LAST_NAMES[(index + 5) % 10], False)):
+    for first, last, primary in (
+        (FIRST_NAMES[index % 10], LAST_NAMES[index % 10], True),
+        (FIRST_NAMES[(index + 3) % 10], LAST_NAMES[(index + 5) % 10], False),
+    ):
         services.add_contact(
             employer=employer,
             actor=staff,
@@ -185,7 +224,14 @@ def seed(*, today: date, staff: Any, login: Any) -> str:
                 requested_on=gap.offered_on,
                 scheduled_on=min(gap.offered_on + timedelta(days=14), today),
                 consultant=staff,
-                **({"completed_on": min(gap.offered_on + timedelta(days=21), today), "findings": "Written program in place; inspections and JHSC minutes need work."} if index % 4 == 0 else {}),
+                **(
+                    {
+                        "completed_on": min(gap.offered_on + timedelta(days=21), today),
+                        "findings": FINDINGS,
+                    }
+                    if index % 4 == 0
+                    else {}
+                ),
             )
         created += 1
     home = Employer.objects.get(legal_name=EMPLOYERS[0][0])

@@ -21,7 +21,9 @@ class EmployerFilter(django_filters.FilterSet):
     q = SearchFilter(
         widget=forms.TextInput(attrs={"placeholder": _("Name, account or CU"), "type": "search"})
     )
-    status = django_filters.ChoiceFilter(choices=EmployerStatus.choices, empty_label=_("Any status"))
+    status = django_filters.ChoiceFilter(
+        choices=EmployerStatus.choices, empty_label=_("Any status")
+    )
     region = django_filters.ChoiceFilter(choices=Region.choices, empty_label=_("Any region"))
     size_class = django_filters.ChoiceFilter(
         label=_("Size"), choices=SizeClass.choices, empty_label=_("Any size")
@@ -90,8 +92,7 @@ class GapAnalysisFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(
-            Q(employer__legal_name__icontains=value)
-            | Q(employer__trade_name__icontains=value)
+            Q(employer__legal_name__icontains=value) | Q(employer__trade_name__icontains=value)
         )
 
     def filter_stage(self, queryset, name, value):
@@ -111,6 +112,4 @@ class ClassificationUnitFilter(django_filters.FilterSet):
         fields = ["q", "aligned"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(
-            Q(code__startswith=value) | Q(description__icontains=value)
-        )
+        return queryset.filter(Q(code__startswith=value) | Q(description__icontains=value))

@@ -173,7 +173,13 @@ class GapAnalysisForm(forms.ModelForm):
         ]
         widgets = {
             name: DateInput()
-            for name in ["offered_on", "requested_on", "scheduled_on", "completed_on", "declined_on"]
+            for name in [
+                "offered_on",
+                "requested_on",
+                "scheduled_on",
+                "completed_on",
+                "declined_on",
+            ]
         } | {"findings": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -53,7 +53,9 @@ class ClassificationUnit(models.Model):
         verbose_name_plural = _("classification units")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="cu_code_six_digits"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{6}$"), name="cu_code_six_digits"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,9 +132,7 @@ class Employer(FSMModelMixin, models.Model):
                 condition=Q(nao_reference="") | Q(nao_approved_on__isnull=False),
                 name="employer_nao_reference_has_date",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=S.values), name="employer_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=S.values), name="employer_status_valid"),
         ]
         indexes = [
             models.Index(fields=["status", "legal_name"]),
@@ -198,9 +198,7 @@ class Employer(FSMModelMixin, models.Model):
 class EmployerStatusChange(models.Model):
     """One move through the lifecycle: from, to, when, who and why (R-3)."""
 
-    employer = models.ForeignKey(
-        Employer, on_delete=models.CASCADE, related_name="status_changes"
-    )
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="status_changes")
     transition = models.CharField(_("action"), max_length=32)
     from_status = models.CharField(_("from"), max_length=32, choices=S.choices)
     to_status = models.CharField(_("to"), max_length=32, choices=S.choices)
@@ -297,7 +295,7 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employer} – {self.get_program_display()} ({self.registered_on})"
+        return f"{self.employer} - {self.get_program_display()} ({self.registered_on})"
 
 
 class GapAnalysis(models.Model):
@@ -336,22 +334,30 @@ class GapAnalysis(models.Model):
             models.CheckConstraint(
                 condition=Q(requested_on__isnull=True) | Q(requested_on__gte=F("offered_on")),
                 name="gapanalysis_requested_after_offer",
-                violation_error_message=_("A gap analysis cannot be requested before it is offered."),
+                violation_error_message=_(
+                    "A gap analysis cannot be requested before it is offered."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(scheduled_on__isnull=True) | Q(scheduled_on__gte=F("offered_on")),
                 name="gapanalysis_scheduled_after_offer",
-                violation_error_message=_("A gap analysis cannot be scheduled before it is offered."),
+                violation_error_message=_(
+                    "A gap analysis cannot be scheduled before it is offered."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("offered_on")),
                 name="gapanalysis_completed_after_offer",
-                violation_error_message=_("A gap analysis cannot be completed before it is offered."),
+                violation_error_message=_(
+                    "A gap analysis cannot be completed before it is offered."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(completed_on__isnull=True) | Q(declined_on__isnull=True),
                 name="gapanalysis_completed_or_declined",
-                violation_error_message=_("A gap analysis is either completed or declined, not both."),
+                violation_error_message=_(
+                    "A gap analysis is either completed or declined, not both."
+                ),
             ),
         ]
 

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.db.models import Count, Min, QuerySet
-
 from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
@@ -47,8 +46,10 @@ def follow_ups_due(*, as_of: date) -> QuerySet[Interaction]:
 
 def gap_analyses_waiting() -> QuerySet[GapAnalysis]:
     """Return gap analyses offered and not yet completed or declined, oldest first."""
-    return GapAnalysis.objects.waiting().select_related("employer", "consultant").order_by(
-        "offered_on", "pk"
+    return (
+        GapAnalysis.objects.waiting()
+        .select_related("employer", "consultant")
+        .order_by("offered_on", "pk")
     )
 
 
@@ -97,13 +98,17 @@ NEXT_STEPS = {
         _("File the Notice of Audit at least 14 days before your certification audit starts."),
     ],
     EmployerStatus.CERTIFICATION_IN_PROGRESS: [
-        _("Your certification audit is under way: the onsite work must finish within 45 days "
-          "of the start, and the final report within 75 days."),
+        _(
+            "Your certification audit is under way: the onsite work must finish within 45 days "
+            "of the start, and the final report within 75 days."
+        ),
         _("After the report is submitted, the COR team reviews it before the result is released."),
     ],
     EmployerStatus.CERTIFIED: [
-        _("Keep your certificate: complete one maintenance audit in each of years 2 and 3, "
-          "onsite by December 31."),
+        _(
+            "Keep your certificate: complete one maintenance audit in each of years 2 and 3, "
+            "onsite by December 31."
+        ),
         _("Recertify before your certificate expires."),
     ],
     EmployerStatus.LAPSED: [

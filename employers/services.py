@@ -1,9 +1,10 @@
 """Every change to employers and their records: validated, atomic, with who and when."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -203,9 +204,7 @@ def recompute_size_classes(*, on: date | None = None, actor: Any = None) -> int:
 # R-3 lifecycle ------------------------------------------------------------------------------
 
 
-def _move(
-    employer: Employer, action: str, *, actor: Any, on: date | None, reason: str
-) -> Employer:
+def _move(employer: Employer, action: str, *, actor: Any, on: date | None, reason: str) -> Employer:
     """Move the employer through one lifecycle transition and record it."""
     on = on or _today()
     reason = (reason or "").strip()
@@ -564,4 +563,3 @@ def delete_classification_unit(*, unit: ClassificationUnit, actor: Any) -> None:
         )
     _stamp(unit, actor)
     unit.delete()
-

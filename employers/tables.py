@@ -13,9 +13,7 @@ class EmployerTable(tables.Table):
     status = tables.Column()
     region = tables.Column()
     size_class = tables.Column(verbose_name=_("Size"))
-    cus = tables.Column(
-        verbose_name=_("CUs"), accessor="pk", orderable=False, empty_values=()
-    )
+    cus = tables.Column(verbose_name=_("CUs"), accessor="pk", orderable=False, empty_values=())
     sector = tables.Column()
 
     class Meta:
@@ -26,7 +24,9 @@ class EmployerTable(tables.Table):
 
     def render_legal_name(self, value, record):
         if record.trade_name and record.trade_name != value:
-            return format_html("{}<br><small class='text-body-secondary'>{}</small>", value, record.trade_name)
+            return format_html(
+                "{}<br><small class='text-body-secondary'>{}</small>", value, record.trade_name
+            )
         return value
 
     def render_status(self, value, record):
@@ -36,7 +36,11 @@ class EmployerTable(tables.Table):
         return status_tag(record.size_class, value)
 
     def render_cus(self, record):
-        return format_html_join(" ", "<span class='badge text-bg-light border'>{}</span>", ((u.code,) for u in record.classification_units.all()))
+        return format_html_join(
+            " ",
+            "<span class='badge text-bg-light border'>{}</span>",
+            ((u.code,) for u in record.classification_units.all()),
+        )
 
     def value_cus(self, record):
         return " ".join(u.code for u in record.classification_units.all())
@@ -54,12 +58,24 @@ class InteractionTable(tables.Table):
     follow_up_due = tables.DateColumn(verbose_name=_("Follow-up due"))
     follow_up_done_on = tables.DateColumn(verbose_name=_("Done"))
     edit = tables.LinkColumn(
-        "employers:interaction-update", args=[tables.A("pk")], text=_("Edit"), orderable=False, exclude_from_export=True
+        "employers:interaction-update",
+        args=[tables.A("pk")],
+        text=_("Edit"),
+        orderable=False,
+        exclude_from_export=True,
     )
 
     class Meta:
         model = Interaction
-        fields = ["occurred_on", "employer", "kind", "summary", "staff_member", "follow_up_due", "follow_up_done_on"]
+        fields = [
+            "occurred_on",
+            "employer",
+            "kind",
+            "summary",
+            "staff_member",
+            "follow_up_due",
+            "follow_up_done_on",
+        ]
         order_by = ["-occurred_on"]
 
 
@@ -72,12 +88,24 @@ class GapAnalysisTable(tables.Table):
     completed_on = tables.DateColumn()
     consultant = tables.Column()
     edit = tables.LinkColumn(
-        "employers:gap-analysis-update", args=[tables.A("pk")], text=_("Edit"), orderable=False, exclude_from_export=True
+        "employers:gap-analysis-update",
+        args=[tables.A("pk")],
+        text=_("Edit"),
+        orderable=False,
+        exclude_from_export=True,
     )
 
     class Meta:
         model = GapAnalysis
-        fields = ["employer", "stage", "offered_on", "requested_on", "scheduled_on", "completed_on", "consultant"]
+        fields = [
+            "employer",
+            "stage",
+            "offered_on",
+            "requested_on",
+            "scheduled_on",
+            "completed_on",
+            "consultant",
+        ]
         order_by = ["offered_on"]
 
     def render_stage(self, value):

@@ -85,11 +85,15 @@ class EmployerDetailView(EmployerMixin, DetailView):
             "registrations": employer.registrations.all(),
             "gap_analyses": employer.gap_analyses.select_related("consultant"),
             "status_changes": employer.status_changes.select_related("actor")[:20],
-            "actions": services.available_actions(employer) if user.has_perm("employers.change_status") else [],
+            "actions": services.available_actions(employer)
+            if user.has_perm("employers.change_status")
+            else [],
         }
         if user.has_perm("employers.view_interaction"):
             context["interactions"] = employer.interactions.select_related("staff_member")[:20]
-            context["history"] = history_entries(employer.history.select_related("history_user")[:15])
+            context["history"] = history_entries(
+                employer.history.select_related("history_user")[:15]
+            )
         return super().get_context_data(**context, **kwargs)
 
 
@@ -114,7 +118,9 @@ class EmployerUpdateView(EmployerMixin, ServiceFormMixin, FormView):
 
     def perform(self, form: EmployerForm) -> Employer:
         employer = Employer.objects.get(pk=self.get_employer().pk)
-        return services.update_employer(employer=employer, actor=self.request.user, **form.service_fields())
+        return services.update_employer(
+            employer=employer, actor=self.request.user, **form.service_fields()
+        )
 
 
 class EmployerTransitionView(EmployerMixin, ServiceFormMixin, FormView):
@@ -141,8 +147,14 @@ class EmployerTransitionView(EmployerMixin, ServiceFormMixin, FormView):
         return super().get_context_data(action=action, allowed=allowed, target=target, **kwargs)
 
     def perform(self, form: TransitionForm) -> Employer:
-        employer = self.get_action().service(employer=self.get_employer(), actor=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("%(employer)s is now %(status)s.") % {"employer": employer, "status": employer.get_status_display().lower()})
+        employer = self.get_action().service(
+            employer=self.get_employer(), actor=self.request.user, **form.cleaned_data
+        )
+        messages.success(
+            self.request,
+            _("%(employer)s is now %(status)s.")
+            % {"employer": employer, "status": employer.get_status_display().lower()},
+        )
         return employer
 
 
@@ -177,7 +189,9 @@ class ChildFormView(EmployerMixin, ServiceFormMixin, FormView):
         """Return the record being edited (in scope), or None when adding."""
         if "child_pk" not in self.kwargs:
             return None
-        return get_object_or_404(self.model.objects.visible_to(self.request.user), pk=self.kwargs["child_pk"])
+        return get_object_or_404(
+            self.model.objects.visible_to(self.request.user), pk=self.kwargs["child_pk"]
+        )
 
     def dispatch(self, request, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
@@ -205,7 +219,9 @@ class ContactCreateView(ChildFormView):
     success_message = _("%(object)s was added.")
 
     def perform(self, form):
-        services.add_contact(employer=self.get_employer(), actor=self.request.user, **self.fields_of(form))
+        services.add_contact(
+            employer=self.get_employer(), actor=self.request.user, **self.fields_of(form)
+        )
         return self.success_url_for()
 
     def success_url_for(self) -> str:
@@ -220,7 +236,9 @@ class ContactUpdateView(ContactCreateView):
     success_message = _("The contact was saved.")
 
     def perform(self, form):
-        services.update_contact(contact=self.object, actor=self.request.user, **self.fields_of(form))
+        services.update_contact(
+            contact=self.object, actor=self.request.user, **self.fields_of(form)
+        )
         return self.success_url_for()
 
 
@@ -246,7 +264,9 @@ class InteractionCreateView(ChildFormView):
     success_message = _("The interaction was saved.")
 
     def perform(self, form):
-        return services.log_interaction(employer=self.get_employer(), actor=self.request.user, **self.fields_of(form))
+        return services.log_interaction(
+            employer=self.get_employer(), actor=self.request.user, **self.fields_of(form)
+        )
 
 
 class InteractionUpdateView(InteractionCreateView):
@@ -254,7 +274,9 @@ class InteractionUpdateView(InteractionCreateView):
     heading = _("Edit the interaction")
 
     def perform(self, form):
-        return services.update_interaction(interaction=self.object, actor=self.request.user, **self.fields_of(form))
+        return services.update_interaction(
+            interaction=self.object, actor=self.request.user, **self.fields_of(form)
+        )
 
 
 class GapAnalysisCreateView(ChildFormView):
@@ -266,7 +288,9 @@ class GapAnalysisCreateView(ChildFormView):
     success_message = _("The gap analysis was saved.")
 
     def perform(self, form):
-        return services.record_gap_analysis(employer=self.get_employer(), actor=self.request.user, **self.fields_of(form))
+        return services.record_gap_analysis(
+            employer=self.get_employer(), actor=self.request.user, **self.fields_of(form)
+        )
 
 
 class GapAnalysisUpdateView(GapAnalysisCreateView):
@@ -274,7 +298,9 @@ class GapAnalysisUpdateView(GapAnalysisCreateView):
     heading = _("Edit the gap analysis")
 
     def perform(self, form):
-        return services.update_gap_analysis(gap_analysis=self.object, actor=self.request.user, **self.fields_of(form))
+        return services.update_gap_analysis(
+            gap_analysis=self.object, actor=self.request.user, **self.fields_of(form)
+        )
 
 
 class GapAnalysisReportView(SectionRequiredMixin, DetailView):
@@ -289,7 +315,12 @@ class GapAnalysisReportView(SectionRequiredMixin, DetailView):
         if not self.object.report:
             raise Http404
         name = f"gap-analysis-{self.object.employer.account_number}-{self.object.offered_on}.pdf"
-        return FileResponse(self.object.report.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+        return FileResponse(
+            self.object.report.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type="application/pdf",
+        )
 
 
 class FollowUpDoneView(SectionRequiredMixin, DetailView):
@@ -324,7 +355,9 @@ class InteractionListView(SectionRequiredMixin, ListPageMixin):
     export_name = "interactions"
 
     def get_queryset(self):
-        return Interaction.objects.visible_to(self.request.user).select_related("employer", "staff_member")
+        return Interaction.objects.visible_to(self.request.user).select_related(
+            "employer", "staff_member"
+        )
 
 
 class GapAnalysisListView(SectionRequiredMixin, ListPageMixin):
@@ -337,7 +370,9 @@ class GapAnalysisListView(SectionRequiredMixin, ListPageMixin):
     export_name = "gap-analyses"
 
     def get_queryset(self):
-        return GapAnalysis.objects.visible_to(self.request.user).select_related("employer", "consultant")
+        return GapAnalysis.objects.visible_to(self.request.user).select_related(
+            "employer", "consultant"
+        )
 
 
 class ClassificationUnitListView(SectionRequiredMixin, ListPageMixin):
@@ -371,7 +406,9 @@ class ClassificationUnitCreateView(SectionRequiredMixin, ServiceFormMixin, FormV
         return super().get_context_data(object=self.get_object(), **kwargs)
 
     def perform(self, form):
-        services.save_classification_unit(actor=self.request.user, unit=self.get_object(), **form.cleaned_data)
+        services.save_classification_unit(
+            actor=self.request.user, unit=self.get_object(), **form.cleaned_data
+        )
         return reverse("employers:cu-list")
 
 
@@ -391,4 +428,3 @@ class ClassificationUnitDeleteView(ClassificationUnitUpdateView):
     def perform(self, form):
         services.delete_classification_unit(unit=self.get_object(), actor=self.request.user)
         return reverse("employers:cu-list")
-

@@ -24,7 +24,9 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Answer every API error in one documented shape; a service's ValidationError is a 400."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -91,4 +91,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception as error:  # noqa: BLE001
             checks["broker"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" or value.startswith("not used") for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -81,8 +81,12 @@ class ProgramRules(models.Model):
         _("consulting cooling-off period (months)"), default=12
     )
     # deadlines
-    notice_lead_days = models.PositiveSmallIntegerField(_("Notice of Audit lead (days)"), default=14)
-    onsite_days = models.PositiveSmallIntegerField(_("onsite work within (days of start)"), default=45)
+    notice_lead_days = models.PositiveSmallIntegerField(
+        _("Notice of Audit lead (days)"), default=14
+    )
+    onsite_days = models.PositiveSmallIntegerField(
+        _("onsite work within (days of start)"), default=45
+    )
     submission_days = models.PositiveSmallIntegerField(
         _("report to QA within (days of last onsite day)"), default=30
     )

@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "csp",
     # project
     "cor_portal.accounts",
@@ -88,7 +88,6 @@ TEMPLATES = [
         },
     },
 ]
-
 
 
 def database(config: dict) -> dict:

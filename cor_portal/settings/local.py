@@ -11,3 +11,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = None  # runserver serves static files from the finders; collect only for production
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

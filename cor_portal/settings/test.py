@@ -36,3 +36,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "root": {"handlers": [], "level": "WARNING"},
 }
+STATIC_ROOT = None  # tests serve static files from the finders
+WHITENOISE_USE_FINDERS = True

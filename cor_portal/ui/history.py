@@ -1,8 +1,9 @@
 """Readable change history from django-simple-history records: who, when, what changed."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -27,8 +28,12 @@ def _display(record: Any, name: str, value: Any) -> Any:
     model_field = record.instance_type._meta.get_field(name)
     if getattr(model_field, "choices", None):
         return dict(model_field.flatchoices).get(value, value)
-    if isinstance(value, list):  # many-to-many: a list of through rows
-        return ", ".join(str(item.get(name.rstrip("s"), item)) if isinstance(item, dict) else str(item) for item in value) or "—"
+    if model_field.many_to_many:
+        # simple-history gives the through rows as dicts: {"<model>": pk, "<related>": pk}.
+        key = model_field.related_model._meta.model_name
+        pks = [row[key] for row in value or [] if isinstance(row, dict) and key in row]
+        related = model_field.related_model._default_manager.in_bulk(pks)
+        return ", ".join(str(related.get(pk, pk)) for pk in pks) or "—"
     return "—" if value in (None, "") else value
 
 

@@ -25,7 +25,6 @@ from .serializers import (
 )
 
 
-
 class EmployerViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -226,5 +225,3 @@ class GapAnalysisViewSet(EmployerChildViewSet):
         serializer.instance = services.update_gap_analysis(
             gap_analysis=serializer.instance, actor=self.request.user, **fields
         )
-
-

@@ -33,9 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, **options) -> None:
         today = timezone.localdate()
         users = {}
-        User = get_user_model()
+        user_model = get_user_model()
         for username, role, first, last in DEMO_USERS:
-            user, _ = User.objects.get_or_create(
+            user, _ = user_model.objects.get_or_create(
                 username=username,
                 defaults={
                     "role": role,
@@ -50,7 +50,9 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             users[role] = user
-        summary = employers_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.EMPLOYER])
+        summary = employers_demo.seed(
+            today=today, staff=users[Role.STAFF], login=users[Role.EMPLOYER]
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {summary}."))
         self.stdout.write(f"Sign in at {settings.COR_SITE_URL}/accounts/login/ as:")
         for username, role, *_ in DEMO_USERS:

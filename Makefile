@@ -1,0 +1,55 @@
+# The portal's front door: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+TEMPLATE_DIRS := templates cor_portal employers auditors audits incentives workplan
+
+.PHONY: install run test lint format migrate demo worker beat schema clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet ".[dev]"
+	@rm -rf build *.egg-info $(VENV)/.installed-*
+	@touch $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# SQLite and in-process tasks unless DATABASE_URL / CELERY_BROKER_URL are set.
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	@if [[ -z "$${DATABASE_URL:-}" ]]; then scripts/ensure-postgres; fi
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --lint
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --reformat --quiet || true
+
+worker: install
+	$(VENV)/bin/celery -A cor_portal worker -Q default,documents --loglevel=INFO --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A cor_portal beat --loglevel=INFO
+
+schema: install
+	$(PY) manage.py spectacular --validate --fail-on-warn --file schema.yml
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles build *.egg-info
