@@ -2,13 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from cor_portal.homes import views as home_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("employers.api.urls")),
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
 ]

@@ -6,10 +6,13 @@ the user's scope is a 404 exactly like a missing one.
 """
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpRequest
 
 
 class SectionRequiredMixin(PermissionRequiredMixin):
     """Require the section permission named by ``permission_required`` (no object)."""
+
+    request: HttpRequest
 
     def has_permission(self) -> bool:
         """Return whether the user may enter the section, checked before any object lookup."""

@@ -12,7 +12,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Portal"), {"fields": ["role"]}),
     )
     add_fieldsets = (

@@ -1,6 +1,6 @@
 import secrets
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +24,6 @@ class User(AbstractUser):
     calendar_token = models.CharField(
         _("calendar token"), max_length=64, unique=True, default=new_calendar_token, editable=False
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -1,7 +1,7 @@
 """The role homes: each composes panels from the apps' selectors."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -12,7 +12,7 @@ from cor_portal.accounts.choices import Role
 from cor_portal.celery import app as celery_app
 from employers import selectors as employer_selectors
 
-ROLE_HOMES = {
+ROLE_HOMES: dict[str, str] = {
     Role.EMPLOYER: "homes:portal",
     Role.AUDITOR: "homes:auditor",
     Role.BOARD: "workplan:dashboard",
@@ -26,10 +26,11 @@ class HomeView(SectionRequiredMixin, TemplateView):
     permission_required = "homes.view_today"
     template_name = "homes/today.html"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         user = request.user
-        if user.is_authenticated and user.role in ROLE_HOMES:
-            return redirect(ROLE_HOMES[user.role])
+        home = ROLE_HOMES.get(getattr(user, "role", ""))
+        if user.is_authenticated and home:
+            return redirect(home)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:

@@ -134,7 +134,7 @@ DATETIME_FORMAT = "Y-m-d H:i"
 FORMAT_MODULE_PATH = ["cor_portal.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("COR_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded files are private: they are served only through permission-checked views,

@@ -58,6 +58,12 @@ class ListPageMixin(ExportMixin, SingleTableMixin, FilterView):
     empty_hint = ""
     export_name = "export"
 
+    def get_template_names(self) -> list[str]:
+        """Return only the results for an htmx request (search as you type, paging, sorting)."""
+        if getattr(self.request, "htmx", False):
+            return ["ui/_list_results.html"]
+        return super().get_template_names()
+
     def get_export_filename(self, export_format: str) -> str:
         return f"{self.export_name}.{export_format}"
 
