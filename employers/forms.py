@@ -5,11 +5,13 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
 from cor_portal.uploads import validate_upload_size
 
+from . import imports
 from .models import ClassificationUnit, Contact, Employer, GapAnalysis, Interaction
 
 
@@ -20,7 +22,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _helper(*layout: Any, submit: str) -> FormHelper:
+def _helper(*layout: Any, submit: str | Promise) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.layout = Layout(*layout)
@@ -28,10 +30,17 @@ def _helper(*layout: Any, submit: str) -> FormHelper:
     return helper
 
 
+class ClassificationUnitChoiceField(forms.ModelMultipleChoiceField):
+    """Classification units labelled by code, with NAO units marked."""
+
+    def label_from_instance(self, obj: ClassificationUnit) -> str:
+        return f"{obj.code} {obj.description}" + ("" if obj.aligned else " (NAO)")
+
+
 class EmployerForm(forms.ModelForm):
     """An employer's details; the service assesses the size class and checks R-1."""
 
-    classification_units = forms.ModelMultipleChoiceField(
+    classification_units = ClassificationUnitChoiceField(
         queryset=ClassificationUnit.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Classification units"),
@@ -60,10 +69,10 @@ class EmployerForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["classification_units"].label_from_instance = lambda unit: (
-            f"{unit.code} {unit.description}" + ("" if unit.aligned else " (NAO)")
-        )
         self.fields["account_number"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        for name, prompt in (("region", _("Choose a region")), ("sector", _("Choose a sector"))):
+            field = self.fields[name]
+            field.choices = [("", prompt), *list(field.choices)[1:]]  # type: ignore[attr-defined]
         self.helper = _helper(
             Fieldset(
                 _("Organization"),
@@ -103,7 +112,7 @@ class TransitionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, submit: str, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        kwargs["initial"] = {"on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.helper = _helper("on", "reason", submit=submit)
 
@@ -159,6 +168,12 @@ class InteractionForm(forms.ModelForm):
 
 
 class GapAnalysisForm(forms.ModelForm):
+    consultant = forms.ModelChoiceField(
+        label=_("Consultant"),
+        queryset=get_user_model().objects.filter(role=Role.STAFF, is_active=True),
+        required=False,
+    )
+
     class Meta:
         model = GapAnalysis
         fields = [
@@ -185,9 +200,6 @@ class GapAnalysisForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("offered_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["consultant"].queryset = get_user_model().objects.filter(
-            role=Role.STAFF, is_active=True
-        )
         self.helper = _helper(
             Row(Column("offered_on"), Column("requested_on"), Column("scheduled_on")),
             Row(Column("completed_on"), Column("declined_on"), Column("consultant")),
@@ -227,6 +239,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update(accept=".csv,.xlsx")
         self.helper = _helper("kind", "file", submit=_("Preview the import"))
         self.helper.form_tag = False
 
@@ -237,3 +250,15 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         validate_upload_size(upload)
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        """Read the file as the chosen kind: ``source`` is the readable file, with its rows."""
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") and cleaned.get("file"):
+            try:
+                cleaned["source"] = imports.read_upload(
+                    kind=cleaned["kind"], upload=cleaned["file"]
+                )
+            except imports.ImportFileError as error:
+                self.add_error("file", error)
+        return cleaned

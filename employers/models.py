@@ -1,10 +1,14 @@
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMField, FSMModelMixin, Transition, transition
 from simple_history.models import HistoricalRecords
 
 from cor_portal.uploads import PDF_VALIDATORS, RandomUploadPath
@@ -113,6 +117,10 @@ class Employer(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    if TYPE_CHECKING:  # django-fsm adds these for the status field
+        get_available_status_transitions: Callable[[], Iterator[Transition]]
+        get_all_status_transitions: Callable[[], Iterator[Transition]]
+
     history = HistoricalRecords(m2m_fields=[classification_units])
     objects = EmployerQuerySet.as_manager()
 
@@ -144,6 +152,17 @@ class Employer(FSMModelMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("employers:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Refuse an NAO reference without its approval date, beside the date field.
+
+        The database constraint ``employer_nao_reference_has_date`` holds the same rule; this
+        gives forms and services a message on the field instead of the constraint's name.
+        """
+        if self.nao_reference and not self.nao_approved_on:
+            raise ValidationError(
+                {"nao_approved_on": _("Record the date WorkSafeBC approved the reference.")}
+            )
 
     @property
     def display_name(self) -> str:

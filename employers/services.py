@@ -63,7 +63,8 @@ def validate_account_number(number: str, *, on: date) -> None:
     """Refuse an account number that is not digits only within the rules' length (R-1)."""
     rules = ProgramRules.objects.in_force(on)
     low, high = rules.account_number_min_digits, rules.account_number_max_digits
-    if not number.isdigit() or not low <= len(number) <= high:
+    # str.isdigit() also accepts "²" and full-width digits; WorkSafeBC numbers are ASCII.
+    if not (number.isascii() and number.isdigit()) or not low <= len(number) <= high:
         raise ValidationError(
             {
                 "account_number": _(
@@ -75,12 +76,15 @@ def validate_account_number(number: str, *, on: date) -> None:
         )
 
 
-def assess_size(employer: Employer, *, on: date) -> None:
-    """Set the employer's size class from its payroll hours or headcount (R-2), unsaved."""
+def assess_size(employer: Employer, *, on: date, rules: ProgramRules | None = None) -> None:
+    """Set the employer's size class from its payroll hours or headcount (R-2), unsaved.
+
+    ``rules`` are those in force on the date; pass them when assessing many employers.
+    """
     if employer.employees is None and employer.payroll_hours is None:
         employer.size_class = ""
     else:
-        rules = ProgramRules.objects.in_force(on)
+        rules = rules or ProgramRules.objects.in_force(on)
         employer.size_class = sizing.size_class(
             employees=employer.employees,
             payroll_hours=(
@@ -90,13 +94,6 @@ def assess_size(employer: Employer, *, on: date) -> None:
             hours_per_fte=rules.hours_per_fte,
         )
     employer.size_assessed_on = on
-
-
-def _validate_nao(employer: Employer) -> None:
-    if employer.nao_reference and not employer.nao_approved_on:
-        raise ValidationError(
-            {"nao_approved_on": _("Record the date WorkSafeBC approved the reference.")}
-        )
 
 
 def _check_unique_account(number: str, *, exclude_pk: int | None = None) -> None:
@@ -136,7 +133,6 @@ def create_employer(
         status_changed_on=on,
         **details,
     )
-    _validate_nao(employer)
     if not classification_units:
         raise ValidationError(
             {"classification_units": _("Choose at least one classification unit.")}
@@ -169,7 +165,6 @@ def update_employer(
         _check_unique_account(number, exclude_pk=employer.pk)
     for name, value in changes.items():
         setattr(employer, name, value)
-    _validate_nao(employer)
     if classification_units is not None and not classification_units:
         raise ValidationError(
             {"classification_units": _("Choose at least one classification unit.")}
@@ -187,11 +182,13 @@ def update_employer(
 def recompute_size_classes(*, on: date | None = None, actor: Any = None) -> int:
     """Reassess every employer's size class for a new year (R-2); return how many changed."""
     on = on or _today()
+    rules = ProgramRules.objects.in_force(on)
     changed = []
-    employers = Employer.objects.only("pk", "employees", "payroll_hours", "size_class", "status")
-    for employer in employers.iterator(chunk_size=2000):
+    # Whole rows: the history rows bulk_update_with_history writes read every field, and a
+    # deferred field would cost one query per employer.
+    for employer in Employer.objects.order_by("pk").iterator(chunk_size=2000):
         before = employer.size_class
-        assess_size(employer, on=on)
+        assess_size(employer, on=on, rules=rules)
         if employer.size_class != before:
             changed.append(employer)
     bulk_update_with_history(
@@ -202,6 +199,15 @@ def recompute_size_classes(*, on: date | None = None, actor: Any = None) -> int:
 
 
 # R-3 lifecycle ------------------------------------------------------------------------------
+
+
+def _check_allowed(employer: Employer, action: str) -> None:
+    """Refuse a move that R-3 does not allow from the employer's status."""
+    if not can_proceed(getattr(employer, action)):
+        raise ValidationError(
+            _("An employer that is %(status)s cannot be moved this way (%(action)s).")
+            % {"status": employer.get_status_display().lower(), "action": action}
+        )
 
 
 def _move(employer: Employer, action: str, *, actor: Any, on: date | None, reason: str) -> Employer:
@@ -220,12 +226,8 @@ def _move(employer: Employer, action: str, *, actor: Any, on: date | None, reaso
                 % {"last": locked.status_changed_on.isoformat()}
             }
         )
+    _check_allowed(locked, action)
     method: Callable[[], None] = getattr(locked, action)
-    if not can_proceed(method):
-        raise ValidationError(
-            _("An employer that is %(status)s cannot be moved this way (%(action)s).")
-            % {"status": locked.get_status_display().lower(), "action": action}
-        )
     before = locked.status
     method()
     locked.status_changed_on = on
@@ -257,6 +259,9 @@ def register_employer(
     Records the registration and offers a gap analysis (R-4) if none is open.
     """
     on = on or _today()
+    # Judge R-1 on the row as it is now (locked until commit), not on the caller's copy.
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    _check_allowed(employer, "register")  # before R-1: a certified NAO is refused for its status
     units = list(employer.classification_units.all())
     if not units:
         raise ValidationError(_("Record the employer's classification units before registering."))
@@ -393,11 +398,15 @@ def status_after(employer: Employer, action: str) -> str:
 # Contacts -----------------------------------------------------------------------------------
 
 
-def _clear_other_primary(contact: Contact) -> None:
-    if contact.is_primary:
-        Contact.objects.filter(employer_id=contact.employer_id, is_primary=True).exclude(
-            pk=contact.pk
-        ).update(is_primary=False)
+def _clear_other_primary(contact: Contact, actor: Any) -> None:
+    """Take the primary flag from the employer's other contact (at most one), with history."""
+    if not contact.is_primary:
+        return
+    others = Contact.objects.filter(employer_id=contact.employer_id, is_primary=True)
+    for other in others.exclude(pk=contact.pk).select_for_update():
+        other.is_primary = False
+        _stamp(other, actor)
+        other.save(update_fields=["is_primary"])
 
 
 @transaction.atomic
@@ -408,7 +417,7 @@ def add_contact(*, employer: Employer, actor: Any, **fields: Any) -> Contact:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     contact = Contact(employer=employer, **fields)
     contact.full_clean(exclude=["user"], validate_constraints=False)
-    _clear_other_primary(contact)
+    _clear_other_primary(contact, actor)
     _stamp(contact, actor)
     contact.save()
     return contact
@@ -423,11 +432,11 @@ def update_contact(*, contact: Contact, actor: Any, **changes: Any) -> Contact:
     for name, value in changes.items():
         setattr(contact, name, value)
     contact.full_clean(exclude=["user"], validate_constraints=False)
-    _clear_other_primary(contact)
+    _clear_other_primary(contact, actor)
     _stamp(contact, actor)
     contact.save()
-    if contact.user_id and "email" in changes and contact.user.email != contact.email:
-        User.objects.filter(pk=contact.user_id).update(email=contact.email)
+    if contact.user is not None and "email" in changes and contact.user.email != contact.email:
+        User.objects.filter(pk=contact.user.pk).update(email=contact.email)
     return contact
 
 
@@ -534,13 +543,25 @@ def complete_follow_up(
 def record_gap_analysis(*, employer: Employer, actor: Any, **fields: Any) -> GapAnalysis:
     """Record a gap analysis offered to (or requested by) the employer."""
     fields.setdefault("offered_on", _today())
+    _no_report_is_none(fields)
     return _save_child(GapAnalysis(employer=employer), actor, fields, GAP_ANALYSIS_FIELDS)
 
 
 @transaction.atomic
 def update_gap_analysis(*, gap_analysis: GapAnalysis, actor: Any, **changes: Any) -> GapAnalysis:
-    """Change a gap analysis: request, schedule, complete or decline it, or add findings."""
+    """Change a gap analysis: request, schedule, complete or decline it, or add findings.
+
+    ``report=None`` (or ``False``, a form's "clear" box) removes the report from the record;
+    the stored file stays, as the history still names it.
+    """
+    _no_report_is_none(changes)
     return _save_child(gap_analysis, actor, changes, GAP_ANALYSIS_FIELDS)
+
+
+def _no_report_is_none(fields: dict[str, Any]) -> None:
+    # A form's cleared file is False, which the model would try to validate as a file.
+    if "report" in fields and not fields["report"]:
+        fields["report"] = None
 
 
 @transaction.atomic

@@ -35,6 +35,13 @@ class EmployerTable(tables.Table):
     def render_size_class(self, value, record):
         return status_tag(record.size_class, value)
 
+    # Exports hold the words, not the tags' HTML.
+    def value_status(self, value, record):
+        return value
+
+    def value_size_class(self, value, record):
+        return value
+
     def render_cus(self, record):
         return format_html_join(
             " ",
@@ -110,6 +117,9 @@ class GapAnalysisTable(tables.Table):
 
     def render_stage(self, value):
         return status_tag(value)
+
+    def value_stage(self, value):
+        return value
 
 
 class ClassificationUnitTable(tables.Table):

@@ -64,4 +64,7 @@ urlpatterns = [
         views.ClassificationUnitDeleteView.as_view(),
         name="cu-delete",
     ),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/confirm/", views.ImportConfirmView.as_view(), name="import-confirm"),
+    path("import/template.<slug:fmt>", views.ImportTemplateView.as_view(), name="import-template"),
 ]

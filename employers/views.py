@@ -5,17 +5,21 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic.base import ContextMixin
+from django.views.generic.detail import SingleObjectMixin
 
 from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.ui.history import history_entries
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin
 
-from . import services
+from . import imports, services
 from .filters import ClassificationUnitFilter, EmployerFilter, GapAnalysisFilter, InteractionFilter
 from .forms import (
     ClassificationUnitForm,
@@ -23,6 +27,7 @@ from .forms import (
     ContactForm,
     EmployerForm,
     GapAnalysisForm,
+    ImportForm,
     InteractionForm,
     TransitionForm,
 )
@@ -48,11 +53,12 @@ class EmployerListView(SectionRequiredMixin, ListPageMixin):
         )
 
 
-class EmployerMixin(SectionRequiredMixin):
+class EmployerMixin(SectionRequiredMixin, ContextMixin):
     """Views about one employer: the employer comes from ``visible_to`` (404 outside scope)."""
 
     permission_required = "employers.view_employer"
     employer_kwarg = "pk"
+    kwargs: dict[str, Any]
 
     def get_employer(self) -> Employer:
         if not hasattr(self, "_employer"):
@@ -180,6 +186,7 @@ class EmployerHistoryView(EmployerMixin, ListView):
 class ChildFormView(EmployerMixin, ServiceFormMixin, FormView):
     """Create or edit a record that belongs to an employer (contact, interaction, ...)."""
 
+    form_class: type[BaseForm]
     template_name = "employers/child_form.html"
     model: type = Contact
     action_perm = ""
@@ -193,7 +200,7 @@ class ChildFormView(EmployerMixin, ServiceFormMixin, FormView):
             self.model.objects.visible_to(self.request.user), pk=self.kwargs["child_pk"]
         )
 
-    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request, *args, **kwargs) -> HttpResponseBase:
         if request.user.is_authenticated and request.user.has_perms(self.get_permission_required()):
             self.object = self.get_object()
             if self.object is not None:
@@ -214,17 +221,16 @@ class ChildFormView(EmployerMixin, ServiceFormMixin, FormView):
 class ContactCreateView(ChildFormView):
     permission_required = "employers.view_contact"
     action_perm = "employers.add_contact"
-    form_class = ContactForm
+    form_class: type[BaseForm] = ContactForm
     heading = _("Add a contact")
     success_message = _("%(object)s was added.")
 
     def perform(self, form):
-        services.add_contact(
+        return services.add_contact(
             employer=self.get_employer(), actor=self.request.user, **self.fields_of(form)
         )
-        return self.success_url_for()
 
-    def success_url_for(self) -> str:
+    def get_success_url_for(self, result) -> str:
         if self.request.user.has_perm("employers.access_registry"):
             return self.get_employer().get_absolute_url()
         return reverse("homes:portal")
@@ -236,10 +242,9 @@ class ContactUpdateView(ContactCreateView):
     success_message = _("The contact was saved.")
 
     def perform(self, form):
-        services.update_contact(
+        return services.update_contact(
             contact=self.object, actor=self.request.user, **self.fields_of(form)
         )
-        return self.success_url_for()
 
 
 class ContactDeleteView(ContactCreateView):
@@ -252,7 +257,7 @@ class ContactDeleteView(ContactCreateView):
 
     def perform(self, form):
         services.remove_contact(contact=self.object, actor=self.request.user)
-        return self.success_url_for()
+        return self.object
 
 
 class InteractionCreateView(ChildFormView):
@@ -303,7 +308,7 @@ class GapAnalysisUpdateView(GapAnalysisCreateView):
         )
 
 
-class GapAnalysisReportView(SectionRequiredMixin, DetailView):
+class GapAnalysisReportView(SectionRequiredMixin, SingleObjectMixin, View):
     """Serve a gap analysis report to those who may see it (never from a public path)."""
 
     permission_required = "employers.view_gapanalysis"
@@ -311,12 +316,13 @@ class GapAnalysisReportView(SectionRequiredMixin, DetailView):
     def get_queryset(self):
         return GapAnalysis.objects.visible_to(self.request.user)
 
-    def render_to_response(self, context, **response_kwargs) -> HttpResponse:
-        if not self.object.report:
+    def get(self, request, *args, **kwargs) -> FileResponse:
+        gap = self.get_object()
+        if not gap.report:
             raise Http404
-        name = f"gap-analysis-{self.object.employer.account_number}-{self.object.offered_on}.pdf"
+        name = f"gap-analysis-{gap.employer.account_number}-{gap.offered_on}.pdf"
         return FileResponse(
-            self.object.report.open("rb"),
+            gap.report.open("rb"),
             as_attachment=True,
             filename=name,
             content_type="application/pdf",
@@ -339,7 +345,12 @@ class FollowUpDoneView(SectionRequiredMixin, DetailView):
             messages.success(request, _("The follow-up is marked done."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(request.POST.get("next") or interaction.get_absolute_url())
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = interaction.get_absolute_url()  # never send a user off the site
+        return HttpResponseRedirect(target)
 
 
 # Lists across employers ---------------------------------------------------------------------
@@ -387,12 +398,15 @@ class ClassificationUnitListView(SectionRequiredMixin, ListPageMixin):
     export_name = "classification-units"
 
     def get_queryset(self):
-        return ClassificationUnit.objects.annotate(employer_count=Count("employers"))
+        # An aggregate drops Meta.ordering: order here, so pages are stable.
+        return ClassificationUnit.objects.annotate(employer_count=Count("employers")).order_by(
+            "code"
+        )
 
 
 class ClassificationUnitCreateView(SectionRequiredMixin, ServiceFormMixin, FormView):
     permission_required = "employers.add_classificationunit"
-    form_class = ClassificationUnitForm
+    form_class: type[BaseForm] = ClassificationUnitForm
     template_name = "employers/cu_form.html"
     success_message = _("Classification unit %(object)s was saved.")
 
@@ -406,9 +420,11 @@ class ClassificationUnitCreateView(SectionRequiredMixin, ServiceFormMixin, FormV
         return super().get_context_data(object=self.get_object(), **kwargs)
 
     def perform(self, form):
-        services.save_classification_unit(
+        return services.save_classification_unit(
             actor=self.request.user, unit=self.get_object(), **form.cleaned_data
         )
+
+    def get_success_url_for(self, result) -> str:
         return reverse("employers:cu-list")
 
 
@@ -428,3 +444,63 @@ class ClassificationUnitDeleteView(ClassificationUnitUpdateView):
     def perform(self, form):
         services.delete_classification_unit(unit=self.get_object(), actor=self.request.user)
         return reverse("employers:cu-list")
+
+
+# Import -------------------------------------------------------------------------------------
+
+
+class ImportView(SectionRequiredMixin, FormView):
+    """Upload a file of employers or contacts and preview, row by row, what it would change."""
+
+    permission_required = "employers.import_employers"
+    form_class = ImportForm
+    template_name = "employers/import_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(columns=imports.COLUMNS, **kwargs)
+
+    def form_valid(self, form: ImportForm) -> HttpResponse:
+        source = form.cleaned_data["source"]
+        result = imports.run_import(source, actor=self.request.user, dry_run=True)
+        token = imports.stash_upload(self.request.session, source)
+        return render(
+            self.request, "employers/import_preview.html", {"result": result, "token": token}
+        )
+
+
+class ImportConfirmView(SectionRequiredMixin, View):
+    """Import a previewed file (POST with its token): every row, or none if any has an error."""
+
+    permission_required = "employers.import_employers"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        token = request.POST.get("token", "")
+        source = imports.load_stashed(request.session, token)
+        if source is None:
+            messages.error(request, _("This preview has expired. Upload the file again."))
+            return redirect("employers:import")
+        result = imports.run_import(source, actor=request.user, dry_run=False)
+        if result.has_errors:
+            messages.error(request, _("Nothing was imported: some rows have errors now."))
+            context = {"result": result, "token": token}
+            return render(request, "employers/import_preview.html", context)
+        imports.discard_stashed(request.session, token)
+        messages.success(request, result.summary())
+        return redirect("employers:list")
+
+
+class ImportTemplateView(SectionRequiredMixin, View):
+    """Download an import template: the header row and one example row."""
+
+    permission_required = "employers.import_employers"
+
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        kind, fmt = request.GET.get("kind", imports.EMPLOYERS), kwargs["fmt"]
+        if kind not in imports.COLUMNS or fmt not in imports.FORMATS:
+            raise Http404
+        response = HttpResponse(
+            imports.template_file(kind, fmt), content_type=imports.CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{kind}-import-template.{fmt}"'
+        return response

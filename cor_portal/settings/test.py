@@ -38,3 +38,6 @@ LOGGING = {
 }
 STATIC_ROOT = None  # tests serve static files from the finders
 WHITENOISE_USE_FINDERS = True
+# Look each static file up when it is asked for, instead of scanning all of them (~1,200 with
+# the admin's and the API docs') every time a test client loads the middleware: ~0.1 s a client.
+WHITENOISE_AUTOREFRESH = True

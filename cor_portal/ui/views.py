@@ -25,13 +25,19 @@ def add_service_errors(form: Any, error: ValidationError) -> None:
 class ServiceFormMixin:
     """Call a service from ``perform(form)`` and show its refusals on the form.
 
-    ``perform`` returns the object to redirect to (its ``get_absolute_url``), or a URL.
+    ``perform`` returns the object it saved (named in ``success_message`` as ``%(object)s``);
+    the page then goes to ``get_success_url_for(object)``, by default the object's page. A
+    ``perform`` may return a URL instead, when its message names no object.
     """
 
     success_message: str = ""
 
     def perform(self, form: Any) -> Any:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
+
+    def get_success_url_for(self, result: Any) -> str:
+        """Return where to go after ``perform``: the URL it returned, or its object's page."""
+        return result if isinstance(result, str) else result.get_absolute_url()
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
@@ -41,8 +47,7 @@ class ServiceFormMixin:
             return self.form_invalid(form)  # type: ignore[attr-defined]
         if self.success_message:
             messages.success(self.request, self.success_message % {"object": result})  # type: ignore[attr-defined]
-        url = result if isinstance(result, str) else result.get_absolute_url()
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(self.get_success_url_for(result))
 
 
 class ListPageMixin(ExportMixin, SingleTableMixin, FilterView):
@@ -57,6 +62,13 @@ class ListPageMixin(ExportMixin, SingleTableMixin, FilterView):
     empty_title = ""
     empty_hint = ""
     export_name = "export"
+
+    def get_paginate_by(self, queryset: Any) -> int | None:
+        """Leave paging to the table: the list view's own page would count the rows again."""
+        return None
+
+    def get_table_pagination(self, table: Any) -> dict[str, Any]:
+        return {"per_page": self.paginate_by}
 
     def get_template_names(self) -> list[str]:
         """Return only the results for an htmx request (search as you type, paging, sorting)."""

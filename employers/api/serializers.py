@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -51,7 +53,7 @@ class EmployerSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         # Uniqueness and R-1 checks belong to the service, which answers with field errors.
-        extra_kwargs = {"account_number": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"account_number": {"validators": []}}
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -89,14 +91,15 @@ class ContactSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["employer"].queryset = Employer.objects.visible_to(request.user)
+            employer = cast(serializers.PrimaryKeyRelatedField, self.fields["employer"])
+            employer.queryset = Employer.objects.visible_to(request.user)
         if self.instance is not None and not isinstance(self.instance, list):
             self.fields["employer"].read_only = True
 
 
 class InteractionSerializer(serializers.ModelSerializer):
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
-    staff_member = serializers.StringRelatedField()
+    staff_member: serializers.StringRelatedField = serializers.StringRelatedField()
 
     class Meta:
         model = Interaction
@@ -117,7 +120,7 @@ class InteractionSerializer(serializers.ModelSerializer):
 class GapAnalysisSerializer(serializers.ModelSerializer):
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
     stage = serializers.CharField(read_only=True)
-    consultant = serializers.StringRelatedField()
+    consultant: serializers.StringRelatedField = serializers.StringRelatedField()
     report_url = serializers.SerializerMethodField()
 
     class Meta:

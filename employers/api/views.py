@@ -1,6 +1,6 @@
 """The employer registry's API: scoped like the pages, changes made by services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from cor_portal.api.permissions import RulesPermission
 
@@ -53,14 +54,16 @@ class EmployerViewSet(
             Prefetch("classification_units", queryset=ClassificationUnit.objects.only("code"))
         )
 
-    def perform_create(self, serializer: EmployerSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = services.create_employer(
             actor=self.request.user, **serializer.validated_data
         )
 
-    def perform_update(self, serializer: EmployerSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = services.update_employer(
-            employer=serializer.instance, actor=self.request.user, **serializer.validated_data
+            employer=cast(Employer, serializer.instance),
+            actor=self.request.user,
+            **serializer.validated_data,
         )
 
     @extend_schema(request=TransitionSerializer, responses=EmployerSerializer)

@@ -26,6 +26,11 @@ TONES = {
     "done": "success",
     "large": "primary",
     "small": "info",
+    # Rows of an import preview.
+    "new": "success",
+    "update": "primary",
+    "unchanged": "secondary",
+    "error": "danger",
 }
 
 
@@ -45,6 +50,8 @@ def money(value: object) -> str:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
+        return str(value)
+    if not amount.is_finite():  # a quiet NaN quantizes without complaint, then cannot compare
         return str(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"

@@ -1,0 +1,474 @@
+"""The role matrix: every named URL of the portal, and what each actor gets on a GET.
+
+DESIGN.md section 1, "Access answers": an anonymous visitor is sent to the login page (the API
+answers 401); a signed-in user outside a section gets 403; an object outside the user's scope
+is 404, exactly like a missing one. ``CASES`` below states, URL by URL, what each of the seven
+actors gets; ``tests/test_role_matrix.py`` requests every one of them and fails when a URL name
+of the URLconf has no row here, so a new page or endpoint cannot ship without its access rules.
+
+How to add a URL (or a whole app):
+
+1. Add a ``Case`` to ``CASES``, in the block of its app::
+
+       Case(
+           "audits:detail",
+           lambda w: {"pk": w.audit_a.pk},
+           page(staff=200, employer_a=200, employer_b=404, auditor=200, other_auditor=404),
+       ),
+
+   ``page()`` starts from "every role 403, anonymous to the login page"; ``api()`` from "every
+   role 403, anonymous 401"; ``public()`` from "200 for everyone". Name only the actors who
+   differ. An answer is a status code, or ``Redirect("/portal/")`` for a 302 to that address.
+   ``employers=`` and ``auditors=`` set both actors of the pair at once, ``signed_in=`` all
+   six roles, ``everyone=`` all seven actors.
+2. URL arguments come from the ``World``: records owned by employer A (and employer B for
+   contrast), made on first use. Build the URL from employer A's record, so ``employer_a``
+   is the owner and ``employer_b`` the outsider who must get 404. Auditor-scoped records
+   belong to ``auditor``, so ``other_auditor`` is the outsider. Add a ``cached_property`` to
+   ``World`` for a new kind of record.
+3. Every integer URL argument is also tried as pk 999999: each actor who gets 200 or 404 on
+   the real record must get 404 on the missing one, so "not yours" looks like "not there".
+4. Only when a URL cannot be requested by a plain GET with recorded data (a token made for one
+   user), add it to ``SKIPPED`` with the reason, and test it elsewhere.
+
+The actors are the fixtures of the root ``conftest.py``: ``staff_user``, ``employer_a_user``
+(a contact of employer A), ``employer_b_user``, ``auditor_user``, ``other_auditor_user``,
+``board_user``, and no user at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import import_module
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from employers.tests.factories import ContactFactory, GapAnalysisFactory, InteractionFactory
+
+ACTORS = ("staff", "employer_a", "employer_b", "auditor", "other_auditor", "board", "anonymous")
+SIGNED_IN = ACTORS[:-1]
+GROUPS = {
+    "employers": ("employer_a", "employer_b"),
+    "auditors": ("auditor", "other_auditor"),
+    "signed_in": SIGNED_IN,
+    "everyone": ACTORS,
+}
+MISSING_PK = 999999
+LOGIN_PATH = "/accounts/login/"
+
+# URL names the matrix does not request, and why. Everything else must have a Case.
+SKIPPED: dict[str, str] = {
+    "password_reset_confirm": (
+        "needs a uidb64 and a token made for one user; tests/test_accounts.py follows the "
+        "link of the reset email instead"
+    ),
+}
+# Whole namespaces left out, and why.
+SKIPPED_NAMESPACES: dict[str, str] = {
+    "admin": (
+        "Django's admin guards itself with the is_staff flag and its own login page; the "
+        "portal's roles do not apply there"
+    ),
+}
+# Views that serve files and are only mounted in development.
+SKIPPED_VIEWS: dict[str, str] = {
+    "django.views.static.serve": "static or media files, served by WhiteNoise or not at all",
+    "django.contrib.staticfiles.views.serve": "static files in development only",
+}
+# DRF's format-suffix routes (employers.json, employers/1.json) are the same views as the
+# plain routes; the walk leaves out every pattern with a ``format`` group.
+FORMAT_SUFFIX_GROUP = "format"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to ``to``; ``to=None`` means the login page with ``?next=`` the requested URL."""
+
+    to: str | None = None
+
+    def __str__(self) -> str:
+        return f"302 to {self.to or 'the login page'}"
+
+
+TO_LOGIN = Redirect()
+Answer = int | Redirect
+
+
+def _answers(base: dict[str, Answer], answers: dict[str, Answer]) -> dict[str, Answer]:
+    expected = dict(base)
+    for key, answer in answers.items():
+        actors = GROUPS.get(key, (key,))
+        for actor in actors:
+            if actor not in ACTORS:
+                raise ValueError(f"Unknown actor {actor!r}; use one of {ACTORS}")
+            expected[actor] = answer
+    return expected
+
+
+def page(**answers: Answer) -> dict[str, Answer]:
+    """Return a page's answers: every role 403 and anonymous to the login page, unless named."""
+    return _answers({**dict.fromkeys(SIGNED_IN, 403), "anonymous": TO_LOGIN}, answers)
+
+
+def api(**answers: Answer) -> dict[str, Answer]:
+    """Return an API endpoint's answers: every role 403 and anonymous 401, unless named."""
+    return _answers({**dict.fromkeys(SIGNED_IN, 403), "anonymous": 401}, answers)
+
+
+def public(**answers: Answer) -> dict[str, Answer]:
+    """Return a public URL's answers: 200 for everyone, unless named."""
+    return _answers(dict.fromkeys(ACTORS, 200), answers)
+
+
+class World:
+    """The records the matrix builds URLs from: employer A's, and employer B.
+
+    Each record is made on first use, so a case pays only for the records it names.
+    """
+
+    def __init__(self, *, employer_a: Any, employer_b: Any) -> None:
+        self.employer_a = employer_a
+        self.employer_b = employer_b
+
+    @cached_property
+    def contact_a(self) -> Any:
+        """Return a contact of employer A without a login."""
+        return ContactFactory(employer=self.employer_a, user=None)
+
+    @cached_property
+    def interaction_a(self) -> Any:
+        """Return an interaction with employer A."""
+        return InteractionFactory(employer=self.employer_a)
+
+    @cached_property
+    def gap_analysis_a(self) -> Any:
+        """Return a gap analysis of employer A with its PDF report."""
+        report = ContentFile(b"%PDF-1.4\n% matrix\n", name="report.pdf")
+        return GapAnalysisFactory(employer=self.employer_a, report=report)
+
+    @cached_property
+    def cu_a(self) -> Any:
+        """Return one of employer A's classification units."""
+        return self.employer_a.classification_units.first()
+
+
+Kwargs = Callable[[World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL name, how to build its URL from the world, and each actor's answer to a GET."""
+
+    name: str
+    kwargs: Kwargs | None = None
+    expected: Mapping[str, Answer] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = set(ACTORS) - set(self.expected)
+        if missing:
+            raise ValueError(f"{self.name}: no answer for {sorted(missing)}")
+
+    def url(self, world: World) -> str:
+        return reverse(self.name, kwargs=self.kwargs(world) if self.kwargs else None)
+
+    def missing_url(self, world: World) -> str | None:
+        """Return the URL with every integer argument set to a pk that does not exist."""
+        if not self.kwargs:
+            return None
+        kwargs = self.kwargs(world)
+        if not any(isinstance(value, int) for value in kwargs.values()):
+            return None
+        kwargs = {k: MISSING_PK if isinstance(v, int) else v for k, v in kwargs.items()}
+        return reverse(self.name, kwargs=kwargs)
+
+
+def _a(attr: str) -> Kwargs:
+    """Return kwargs ``{"pk": world.<attr>.pk}``."""
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def _child(attr: str) -> Kwargs:
+    """Return kwargs ``{"child_pk": world.<attr>.pk}``."""
+    return lambda w: {"child_pk": getattr(w, attr).pk}
+
+
+CASES: list[Case] = [
+    # Public -----------------------------------------------------------------------------------
+    Case("healthz", None, public()),
+    # redirect_authenticated_user: a signed-in visitor goes on to "/", and from there home.
+    Case("login", None, public(signed_in=Redirect("/"))),
+    Case("password_reset", None, public()),
+    Case("password_reset_done", None, public()),
+    Case("password_reset_complete", None, public()),
+    Case("api-schema", None, public()),
+    Case("api-docs", None, public()),
+    # Signing out is a POST (Django 5); a GET is refused for everyone.
+    Case("logout", None, public(everyone=405)),
+    # Accounts ---------------------------------------------------------------------------------
+    Case("password_change", None, page(signed_in=200)),
+    Case("password_change_done", None, page(signed_in=200)),
+    # Role homes (cor_portal/homes) ------------------------------------------------------------
+    Case(
+        "home",
+        None,
+        page(
+            staff=200,
+            employers=Redirect("/portal/"),
+            auditors=Redirect("/auditor/"),
+            board=Redirect("/dashboard/"),
+        ),
+    ),
+    Case("homes:portal", None, page(employers=200)),
+    Case("homes:auditor", None, page(auditors=200)),
+    # Workplan ---------------------------------------------------------------------------------
+    Case("workplan:dashboard", None, page(staff=200, board=200)),
+    # Employers: pages -------------------------------------------------------------------------
+    Case("employers:list", None, page(staff=200)),
+    Case("employers:create", None, page(staff=200)),
+    Case("employers:detail", _a("employer_a"), page(staff=200, employer_a=200, employer_b=404)),
+    Case("employers:update", _a("employer_a"), page(staff=200)),
+    Case("employers:history", _a("employer_a"), page(staff=200)),
+    Case(
+        "employers:transition",
+        lambda w: {"pk": w.employer_a.pk, "action": "register"},
+        page(staff=200),
+    ),
+    Case(
+        "employers:contact-create",
+        _a("employer_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    Case(
+        "employers:contact-update",
+        _child("contact_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    Case(
+        "employers:contact-delete",
+        _child("contact_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    Case("employers:interaction-create", _a("employer_a"), page(staff=200)),
+    Case("employers:interaction-list", None, page(staff=200)),
+    Case("employers:interaction-update", _child("interaction_a"), page(staff=200)),
+    # Marking a follow-up done is a POST; the section check comes before the method check.
+    Case("employers:follow-up-done", _a("interaction_a"), page(staff=405)),
+    # Employer A may see its gap analyses but not record one (403 once in scope); B sees none.
+    Case(
+        "employers:gap-analysis-create",
+        _a("employer_a"),
+        page(staff=200, employer_a=403, employer_b=404),
+    ),
+    Case("employers:gap-analysis-list", None, page(staff=200)),
+    Case(
+        "employers:gap-analysis-update",
+        _child("gap_analysis_a"),
+        page(staff=200, employer_a=403, employer_b=404),
+    ),
+    Case(
+        "employers:gap-analysis-report",
+        _a("gap_analysis_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    Case("employers:cu-list", None, page(staff=200)),
+    Case("employers:cu-create", None, page(staff=200)),
+    Case("employers:cu-update", _a("cu_a"), page(staff=200)),
+    Case("employers:cu-delete", _a("cu_a"), page(staff=200)),
+    Case("employers:import", None, page(staff=200)),
+    # Confirming an import is a POST; the section check comes before the method check.
+    Case("employers:import-confirm", None, page(staff=405)),
+    Case("employers:import-template", lambda w: {"fmt": "csv"}, page(staff=200)),
+    # Employers: API ---------------------------------------------------------------------------
+    Case("api:employer-list", None, api(staff=200, employers=200)),
+    Case("api:employer-detail", _a("employer_a"), api(staff=200, employer_a=200, employer_b=404)),
+    # POST only: the section is checked first, then the method (before any object lookup).
+    Case("api:employer-transition", _a("employer_a"), api(staff=405, employers=405)),
+    Case("api:contact-list", None, api(staff=200, employers=200)),
+    Case("api:contact-detail", _a("contact_a"), api(staff=200, employer_a=200, employer_b=404)),
+    # Classification units are reference data: every employer contact may read all of them.
+    Case("api:cu-list", None, api(staff=200, employers=200)),
+    Case("api:cu-detail", _a("cu_a"), api(staff=200, employers=200)),
+    Case("api:interaction-list", None, api(staff=200)),
+    Case("api:interaction-detail", _a("interaction_a"), api(staff=200)),
+    Case("api:gap-analysis-list", None, api(staff=200, employers=200)),
+    Case(
+        "api:gap-analysis-detail",
+        _a("gap_analysis_a"),
+        api(staff=200, employer_a=200, employer_b=404),
+    ),
+    # Obtaining a token is a public POST.
+    Case("api:api-token", None, public(everyone=405)),
+]
+
+
+# Walking the URLconf ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """A URL pattern found in the URLconf, with its full name and route."""
+
+    name: str | None
+    route: str
+    view: str
+    namespace: str | None
+
+
+def iter_routes(resolver: URLResolver | None = None) -> Iterator[Route]:
+    """Yield every URL pattern of the URLconf, recursively, with namespaced names."""
+
+    def walk(res: URLResolver, prefix: str, namespace: str | None) -> Iterator[Route]:
+        for pattern in res.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name
+                if name and namespace:
+                    name = f"{namespace}:{name}"
+                yield Route(name, prefix + str(pattern.pattern), pattern.lookup_str, namespace)
+
+    yield from walk(resolver or get_resolver(), "", None)
+
+
+def is_format_suffix(route: Route) -> bool:
+    """Return whether the route is a DRF format-suffix variant (``.json``) of another route."""
+    return f"(?P<{FORMAT_SUFFIX_GROUP}>" in route.route
+
+
+def skip_reason(route: Route) -> str | None:
+    """Return why the matrix leaves a route out, or None when it must have a Case."""
+    top = (route.namespace or "").split(":")[0]
+    if top in SKIPPED_NAMESPACES:
+        return SKIPPED_NAMESPACES[top]
+    if route.view in SKIPPED_VIEWS:
+        return SKIPPED_VIEWS[route.view]
+    if is_format_suffix(route):
+        return "DRF format-suffix variant of a plain route"
+    if route.name in SKIPPED:
+        return SKIPPED[route.name]
+    return None
+
+
+def routes_needing_cases() -> list[Route]:
+    """Return every route the matrix must cover."""
+    return [route for route in iter_routes() if skip_reason(route) is None]
+
+
+# Checking one case -----------------------------------------------------------------------------
+
+CSP_STRICT_DIRECTIVES = ("script-src", "style-src")
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<style[\s>]|\sstyle=", re.I)
+
+
+def describe(response: Any) -> str:
+    if response.status_code in (301, 302, 303, 307, 308):
+        return f"{response.status_code} to {response.get('Location')}"
+    return str(response.status_code)
+
+
+def answer_matches(answer: Answer, response: Any, url: str) -> bool:
+    """Return whether the response is the expected answer to a GET of the URL."""
+    if isinstance(answer, Redirect):
+        if response.status_code != 302:
+            return False
+        to = answer.to or f"{LOGIN_PATH}?next={quote(url)}"
+        return response.get("Location") == to
+    return response.status_code == answer
+
+
+def page_problems(response: Any) -> list[str]:
+    """Return what breaks the Content-Security-Policy promise on an HTML page."""
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return []
+    header = response.get("Content-Security-Policy")
+    if not header:
+        return ["no Content-Security-Policy header"]
+    problems = []
+    directives = {}
+    for part in header.split(";"):
+        name, _, sources = part.strip().partition(" ")
+        directives[name] = sources
+    for name in CSP_STRICT_DIRECTIVES:
+        if name not in directives and "default-src" not in directives:
+            problems.append(f"CSP has no {name}")
+        if "'unsafe-inline'" in directives.get(name, ""):
+            problems.append(f"CSP {name} allows 'unsafe-inline'")
+    html = response.content.decode()
+    if INLINE_SCRIPT.search(html):
+        problems.append("inline <script> on the page")
+    if INLINE_STYLE.search(html):
+        problems.append("inline style on the page")
+    return problems
+
+
+def signed_in_session(user: Any) -> str:
+    """Return the key of a new session signed in as the user.
+
+    What ``Client.force_login`` stores, without the login signals (last login, axes' access
+    log): a third of the queries, which adds up over hundreds of requests.
+    """
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+class ActorClient:
+    """One test client that switches between the actors' sessions.
+
+    Each signed-in actor gets one session; a request then only swaps the session cookie.
+    (A new ``Client`` per actor would load the middleware again each time.)
+    """
+
+    def __init__(self, users: Mapping[str, Any]) -> None:
+        self.client = Client()
+        self.sessions = {
+            actor: signed_in_session(user) for actor, user in users.items() if user is not None
+        }
+
+    def get(self, actor: str, url: str) -> Any:
+        """Return the response to a GET of the URL by the actor."""
+        self.client.cookies.clear()
+        if actor in self.sessions:
+            self.client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[actor]
+        return self.client.get(url)
+
+
+def check_case(case: Case, users: Mapping[str, Any], world: World) -> list[str]:
+    """Request the case's URL as every actor; return each answer that differs from the table."""
+    client = ActorClient(users)
+    url = case.url(world)
+    problems = []
+    for actor in ACTORS:
+        response = client.get(actor, url)
+        expected = case.expected[actor]
+        if not answer_matches(expected, response, url):
+            problems.append(f"{actor:<14} GET {url}: expected {expected}, got {describe(response)}")
+        problems.extend(f"{actor:<14} GET {url}: {p}" for p in page_problems(response))
+    missing_url = case.missing_url(world)
+    if missing_url is not None:
+        for actor in ACTORS:
+            if case.expected[actor] not in (200, 404):
+                continue
+            response = client.get(actor, missing_url)
+            if response.status_code != 404:
+                problems.append(
+                    f"{actor:<14} GET {missing_url} (missing): expected 404, "
+                    f"got {describe(response)}"
+                )
+    return problems

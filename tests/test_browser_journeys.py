@@ -1,0 +1,149 @@
+"""Journeys in a real browser (Debian's Chromium through Playwright) against the live server.
+
+Each journey fails on any JavaScript error or Content-Security-Policy violation the browser
+reports, and leaves screenshots in /tmp/journey-*.png to look at.
+
+The live server runs in another thread, so the journeys are transactional tests: the data they
+make is committed, and pytest-django flushes every table after each. That flush also removes the
+ProgramRules row of the data migration, so whichever transactional test runs second would have no
+rules; the ``program_rules`` fixture seeds it again when it is missing. (``serialized_rollback``
+is no help here: after a plain transactional test, whose flush re-creates the content types,
+reloading the serialized ones fails on their unique constraint.)
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from employers.models import Employer
+from employers.tests.factories import ClassificationUnitFactory, EmployerFactory, employer_user
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
+SCREENSHOTS = Path("/tmp")
+STATUS = 'dt:text-is("Status") + dd .status-tag'  # the status tag of a status card
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("program_rules"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+@pytest.fixture
+def page(page):
+    """Return the browser page, failing in seconds rather than Playwright's 30."""
+    page.set_default_timeout(10_000)
+    return page
+
+
+class BrowserLog:
+    """Collect what the browser complains about: console errors and uncaught exceptions."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def on_console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def unexpected(self, *allowed: str) -> list[str]:
+        """Return the errors that match none of the allowed patterns."""
+        return [e for e in self.errors if not any(re.search(p, e) for p in allowed)]
+
+
+def shoot(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"), full_page=True)
+
+
+def sign_in(page, base_url: str, username: str, password: str = "password") -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page) -> None:
+    page.locator("nav .dropdown-toggle").click()
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_staff_registers_an_employer_and_its_contact_sees_it(page, live_server, staff_user):
+    base = live_server.url
+    unit = ClassificationUnitFactory(code="761044", description="Hotel or motel")
+    other = EmployerFactory(legal_name="Bravo Tours Inc.")
+    log = BrowserLog(page)
+
+    # Staff signs in and stays on "today".
+    sign_in(page, base, staff_user.username)
+    expect(page).to_have_url(f"{base}/")
+    shoot(page, "01-staff-today")
+
+    # Creates an employer through the form.
+    page.goto(f"{base}/employers/new/")
+    page.get_by_label("Legal name").fill("Cedar Ridge Resort Ltd.")
+    page.get_by_label("Account number").fill("7654321")
+    page.get_by_label("Region").select_option(label="Thompson Okanagan")
+    page.get_by_label("Sector").select_option(index=1)
+    page.get_by_label("Employees").fill("42")
+    page.get_by_label(f"{unit.code} {unit.description}").check()
+    shoot(page, "02-employer-form")
+    page.get_by_role("button", name="Save the employer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cedar Ridge Resort Ltd.")
+    employer = Employer.objects.get(account_number="7654321")
+    assert list(employer.classification_units.all()) == [unit]
+
+    # Finds it by search on the list and opens it.
+    page.goto(f"{base}/employers/")
+    page.get_by_role("searchbox").fill("Cedar Ridge")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Bravo Tours Inc.")).to_have_count(0)
+    shoot(page, "03-employer-search")
+    page.get_by_role("link", name="Cedar Ridge Resort Ltd.").click()
+    expect(page).to_have_url(f"{base}/employers/{employer.pk}/")
+    expect(page.locator("main")).to_have_count(1)  # opened as a page, not inside the list
+
+    # Registers it: the status action, its confirmation page, a reason.
+    page.get_by_role("link", name="Register", exact=True).click()
+    expect(page).to_have_url(f"{base}/employers/{employer.pk}/status/register/")
+    page.get_by_label("Reason").fill("Confirmed CU 761044 and signed the COR agreement.")
+    shoot(page, "04-register-confirm")
+    page.get_by_role("button", name="Register").click()
+    expect(page).to_have_url(f"{base}/employers/{employer.pk}/")
+    expect(page.locator(STATUS)).to_have_text("Registered")
+    shoot(page, "05-employer-registered")
+    employer.refresh_from_db()
+    assert employer.status == "registered"
+    sign_out(page)
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+
+    # The employer's contact signs in and sees the status card on the portal.
+    contact = employer_user(employer, username="cedar-contact")
+    sign_in(page, base, contact.username)
+    expect(page).to_have_url(f"{base}/portal/")
+    status_card = page.locator("section", has=page.get_by_text("Your COR status"))
+    expect(status_card.locator(STATUS)).to_have_text("Registered")
+    shoot(page, "06-portal")
+
+    # Another employer's page is a 404, exactly like a missing one.
+    response = page.goto(f"{base}/employers/{other.pk}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    shoot(page, "07-other-employer-404")
+
+    assert log.unexpected(rf"status of 404 .*\(({re.escape(base)})?/employers/{other.pk}/\)") == []
+
+
+def test_api_docs_render_within_the_csp(page, live_server):
+    log = BrowserLog(page)
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.get_by_text("COR Portal API").first).to_be_visible()
+    expect(page.locator(".opblock").first).to_be_visible()
+    shoot(page, "08-api-docs")
+    assert log.unexpected() == []
