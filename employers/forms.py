@@ -12,7 +12,15 @@ from cor_portal.accounts.choices import Role
 from cor_portal.uploads import validate_upload_size
 
 from . import imports
-from .models import ClassificationUnit, Contact, Employer, GapAnalysis, Interaction
+from .models import (
+    CONTACT_DETAIL_FIELDS,
+    EMPLOYER_DETAIL_FIELDS,
+    ClassificationUnit,
+    Contact,
+    Employer,
+    GapAnalysis,
+    Interaction,
+)
 
 
 class DateInput(forms.DateInput):
@@ -49,22 +57,7 @@ class EmployerForm(forms.ModelForm):
 
     class Meta:
         model = Employer
-        fields = [
-            "legal_name",
-            "trade_name",
-            "account_number",
-            "street",
-            "city",
-            "postal_code",
-            "region",
-            "sector",
-            "employees",
-            "payroll_hours",
-            "classification_units",
-            "nao_approved_on",
-            "nao_reference",
-            "notes",
-        ]
+        fields = [*EMPLOYER_DETAIL_FIELDS, "classification_units"]
         widgets = {"nao_approved_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -120,7 +113,7 @@ class TransitionForm(forms.Form):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["first_name", "last_name", "title", "email", "phone", "is_primary"]
+        fields = list(CONTACT_DETAIL_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -36,6 +36,25 @@ six_digits = RegexValidator(
 )
 
 
+# The details staff edit (the status and size class change only through services).
+EMPLOYER_DETAIL_FIELDS = (
+    "legal_name",
+    "trade_name",
+    "account_number",
+    "street",
+    "city",
+    "postal_code",
+    "region",
+    "sector",
+    "employees",
+    "payroll_hours",
+    "nao_approved_on",
+    "nao_reference",
+    "notes",
+)
+CONTACT_DETAIL_FIELDS = ("first_name", "last_name", "title", "email", "phone", "is_primary")
+
+
 class ClassificationUnit(models.Model):
     """A WorkSafeBC classification unit (CU): six digits and what it covers (R-1)."""
 

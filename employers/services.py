@@ -21,6 +21,8 @@ from cor_portal.program.models import ProgramRules
 from . import sizing
 from .choices import Program
 from .models import (
+    CONTACT_DETAIL_FIELDS,
+    EMPLOYER_DETAIL_FIELDS,
     ClassificationUnit,
     Contact,
     Employer,
@@ -31,23 +33,6 @@ from .models import (
 )
 
 User = get_user_model()
-
-EMPLOYER_FIELDS = (
-    "legal_name",
-    "trade_name",
-    "account_number",
-    "street",
-    "city",
-    "postal_code",
-    "region",
-    "sector",
-    "employees",
-    "payroll_hours",
-    "nao_approved_on",
-    "nao_reference",
-    "notes",
-)
-CONTACT_FIELDS = ("first_name", "last_name", "title", "email", "phone", "is_primary")
 
 
 def _today() -> date:
@@ -120,7 +105,7 @@ def create_employer(
 ) -> Employer:
     """Record a new employer as an enquiry, with its size class assessed."""
     on = on or _today()
-    unknown = set(details) - set(EMPLOYER_FIELDS)
+    unknown = set(details) - set(EMPLOYER_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"unknown employer fields: {sorted(unknown)}")
     validate_account_number(account_number, on=on)
@@ -156,7 +141,7 @@ def update_employer(
 ) -> Employer:
     """Change an employer's details and reassess its size class; the status is not touched."""
     on = on or _today()
-    unknown = set(changes) - set(EMPLOYER_FIELDS)
+    unknown = set(changes) - set(EMPLOYER_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"unknown employer fields: {sorted(unknown)}")
     number = changes.get("account_number", employer.account_number)
@@ -412,7 +397,7 @@ def _clear_other_primary(contact: Contact, actor: Any) -> None:
 @transaction.atomic
 def add_contact(*, employer: Employer, actor: Any, **fields: Any) -> Contact:
     """Add a contact; a new primary contact replaces the previous one."""
-    unknown = set(fields) - set(CONTACT_FIELDS)
+    unknown = set(fields) - set(CONTACT_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     contact = Contact(employer=employer, **fields)
@@ -426,7 +411,7 @@ def add_contact(*, employer: Employer, actor: Any, **fields: Any) -> Contact:
 @transaction.atomic
 def update_contact(*, contact: Contact, actor: Any, **changes: Any) -> Contact:
     """Change a contact's details; a new primary contact replaces the previous one."""
-    unknown = set(changes) - set(CONTACT_FIELDS)
+    unknown = set(changes) - set(CONTACT_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     for name, value in changes.items():

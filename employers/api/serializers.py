@@ -4,7 +4,14 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from ..choices import Program
-from ..models import ClassificationUnit, Contact, Employer, GapAnalysis, Interaction
+from ..models import (
+    EMPLOYER_DETAIL_FIELDS,
+    ClassificationUnit,
+    Contact,
+    Employer,
+    GapAnalysis,
+    Interaction,
+)
 from ..services import LIFECYCLE_ACTIONS
 
 
@@ -25,23 +32,11 @@ class EmployerSerializer(serializers.ModelSerializer):
         model = Employer
         fields = [
             "id",
-            "legal_name",
-            "trade_name",
-            "account_number",
-            "street",
-            "city",
-            "postal_code",
-            "region",
-            "sector",
-            "employees",
-            "payroll_hours",
+            *EMPLOYER_DETAIL_FIELDS,
+            "classification_units",
             "size_class",
             "status",
             "status_changed_on",
-            "nao_approved_on",
-            "nao_reference",
-            "classification_units",
-            "notes",
             "created_at",
             "updated_at",
         ]
