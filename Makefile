@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 TEMPLATE_DIRS := templates cor_portal employers auditors audits incentives workplan
 
