@@ -28,11 +28,16 @@ def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     links = []
     if user is not None and user.is_authenticated:
-        for label, name in NAVIGATION.get(user.role, []):
-            url = reverse(name)
-            links.append({"label": label, "url": url, "active": _is_active(request.path, url)})
+        links = [
+            {"label": label, "url": reverse(name)} for label, name in NAVIGATION.get(user.role, [])
+        ]
+        # The link whose address is the longest start of this page's is the current section.
+        matches = [link for link in links if _within(request.path, link["url"])]
+        current = max(matches, key=lambda link: len(link["url"]), default=None)
+        for link in links:
+            link["active"] = link is current
     return {"association_name": settings.COR_ASSOCIATION_NAME, "nav_links": links}
 
 
-def _is_active(path: str, url: str) -> bool:
+def _within(path: str, url: str) -> bool:
     return path == url if url == "/" else path.startswith(url)

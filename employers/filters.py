@@ -105,7 +105,15 @@ class GapAnalysisFilter(django_filters.FilterSet):
 
 class ClassificationUnitFilter(django_filters.FilterSet):
     q = SearchFilter(widget=forms.TextInput(attrs={"type": "search"}))
-    aligned = django_filters.BooleanFilter(label=_("Association's own"))
+    aligned = django_filters.ChoiceFilter(
+        label=_("Association's own"),
+        choices=[
+            ("true", _("Yes: may register directly")),
+            ("false", _("No: NAO approval needed")),
+        ],
+        empty_label=_("Any"),
+        method="filter_aligned",
+    )
 
     class Meta:
         model = ClassificationUnit
@@ -113,3 +121,6 @@ class ClassificationUnitFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(code__startswith=value) | Q(description__icontains=value))
+
+    def filter_aligned(self, queryset, name, value):
+        return queryset.filter(aligned=value == "true")

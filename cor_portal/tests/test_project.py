@@ -83,3 +83,16 @@ def test_healthz_reports_the_database(client):
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/", "Today"), ("/employers/", "Employers"), ("/employers/interactions/", "Interactions")],
+)
+def test_navigation_marks_only_the_current_section(client, staff_user, path, current):
+    client.force_login(staff_user)
+
+    links = client.get(path).context["nav_links"]
+
+    assert [str(link["label"]) for link in links if link["active"]] == [current]

@@ -903,3 +903,17 @@ def test_list_page_out_of_range_shows_a_page_of_rows(staff_client, page_number):
 
     assert response.status_code == 200
     assert len(listed(response)) == 3
+
+
+@pytest.mark.parametrize(
+    ("aligned", "expected"),
+    [("true", ["761001"]), ("false", ["753004"]), ("", ["753004", "761001"])],
+)
+def test_classification_unit_list_filters_by_alignment(staff_client, aligned, expected):
+    ClassificationUnitFactory(code="761001", aligned=True)
+    ClassificationUnitFactory(code="753004", aligned=False)
+
+    response = staff_client.get("/employers/classification-units/", {"aligned": aligned})
+
+    codes = [row.record.code for row in response.context["table"].page.object_list]
+    assert codes == expected
