@@ -10,6 +10,7 @@ from cor_portal.homes import views as home_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("employers.api.urls")),
+    path("", include("auditors.api.urls")),
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
 ]
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", home_views.HomeView.as_view(), name="home"),
     path("", include("cor_portal.homes.urls")),
     path("employers/", include("employers.urls")),
+    path("auditors/", include("auditors.urls")),
     path("dashboard/", include("workplan.urls")),
     path("healthz", home_views.healthz, name="healthz"),
     path(

@@ -44,9 +44,14 @@ def actors(
 
 
 @pytest.fixture
-def world(employer_a, employer_b):
+def world(employer_a, employer_b, auditor_user, other_auditor_user):
     """Return the records the role matrix builds its URLs from."""
-    return World(employer_a=employer_a, employer_b=employer_b)
+    return World(
+        employer_a=employer_a,
+        employer_b=employer_b,
+        auditor_user=auditor_user,
+        other_auditor_user=other_auditor_user,
+    )
 
 
 @pytest.fixture

@@ -52,6 +52,16 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from auditors.tests.factories import (
+    AuditorFactory,
+    ConsultingEngagementFactory,
+    CourseFactory,
+    CPDActivityFactory,
+    EAQAFactory,
+    EnrolmentFactory,
+    TrainingSessionFactory,
+    declared,
+)
 from employers.tests.factories import ContactFactory, GapAnalysisFactory, InteractionFactory
 
 ACTORS = ("staff", "employer_a", "employer_b", "auditor", "other_auditor", "board", "anonymous")
@@ -135,9 +145,18 @@ class World:
     Each record is made on first use, so a case pays only for the records it names.
     """
 
-    def __init__(self, *, employer_a: Any, employer_b: Any) -> None:
+    def __init__(
+        self,
+        *,
+        employer_a: Any,
+        employer_b: Any,
+        auditor_user: Any = None,
+        other_auditor_user: Any = None,
+    ) -> None:
         self.employer_a = employer_a
         self.employer_b = employer_b
+        self.auditor_user = auditor_user
+        self.other_auditor_user = other_auditor_user
 
     @cached_property
     def contact_a(self) -> Any:
@@ -159,6 +178,55 @@ class World:
     def cu_a(self) -> Any:
         """Return one of employer A's classification units."""
         return self.employer_a.classification_units.first()
+
+    # Auditors: records of the ``auditor`` actor, so ``other_auditor`` is the outsider.
+
+    @cached_property
+    def auditor_a(self) -> Any:
+        """Return the auditor record of the ``auditor`` actor: certified, external."""
+        return AuditorFactory(user=self.auditor_user)
+
+    @cached_property
+    def other_auditor_record(self) -> Any:
+        """Return the auditor record of the ``other_auditor`` actor."""
+        return AuditorFactory(user=self.other_auditor_user)
+
+    @cached_property
+    def cpd_a(self) -> Any:
+        """Return a CPD log entry of the auditor, with its PDF evidence."""
+        evidence = ContentFile(b"%PDF-1.4\n% matrix\n", name="evidence.pdf")
+        return CPDActivityFactory(auditor=self.auditor_a, evidence=evidence)
+
+    @cached_property
+    def engagement_a(self) -> Any:
+        """Return a consulting engagement of the auditor with employer A."""
+        return ConsultingEngagementFactory(auditor=self.auditor_a, employer=self.employer_a)
+
+    @cached_property
+    def declaration_a(self) -> Any:
+        """Return the auditor's declaration for this year."""
+        return declared(self.auditor_a)
+
+    @cached_property
+    def eaqa_a(self) -> Any:
+        """Return this year's EAQA of the auditor, with its PDF report."""
+        report = ContentFile(b"%PDF-1.4\n% matrix\n", name="eaqa.pdf")
+        return EAQAFactory(auditor=self.auditor_a, report=report)
+
+    @cached_property
+    def course_a(self) -> Any:
+        """Return an internal auditor training course."""
+        return CourseFactory()
+
+    @cached_property
+    def session_a(self) -> Any:
+        """Return a training session of the course."""
+        return TrainingSessionFactory(course=self.course_a)
+
+    @cached_property
+    def enrolment_a(self) -> Any:
+        """Return the auditor's enrolment in the session."""
+        return EnrolmentFactory(session=self.session_a, auditor=self.auditor_a)
 
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -307,6 +375,14 @@ CASES: list[Case] = [
     ),
     # Obtaining a token is a public POST.
     Case("api:api-token", None, public(everyone=405)),
+    # Auditors: roster pages ---------------------------------------------------------------------
+    # --- auditors roster cases ---
+    # Auditors: training pages -------------------------------------------------------------------
+    # --- auditors training cases ---
+    # Auditors: EAQA pages -----------------------------------------------------------------------
+    # --- auditors eaqa cases ---
+    # Auditors: directory and API ----------------------------------------------------------------
+    # --- auditors api cases ---
 ]
 
 
