@@ -1,5 +1,7 @@
 """Template context every page needs: the association's name and the role's navigation."""
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -26,7 +28,7 @@ NAVIGATION = {
 def portal(request: HttpRequest) -> dict:
     """Return the association name and the signed-in user's navigation links."""
     user = getattr(request, "user", None)
-    links = []
+    links: list[dict[str, Any]] = []
     if user is not None and user.is_authenticated:
         links = [
             {"label": label, "url": reverse(name)} for label, name in NAVIGATION.get(user.role, [])
