@@ -8,11 +8,14 @@ from decimal import ROUND_CEILING, Decimal
 
 def eaqa_required(roster_size: int, *, fraction: Decimal = Decimal("0.10")) -> int:
     """Return ceil(roster_size x fraction), computed in Decimal (0 -> 0, 9 -> 1, 11 -> 2)."""
-    if isinstance(fraction, float):
-        raise TypeError("fraction must be a Decimal, not a float")
+    if isinstance(fraction, float) or not isinstance(fraction, Decimal | int):
+        raise TypeError(f"fraction must be a Decimal, not {type(fraction).__name__}")
+    if isinstance(roster_size, bool) or not isinstance(roster_size, int):
+        raise TypeError("roster_size must be a whole number")
     if roster_size < 0:
         raise ValueError("roster_size cannot be negative")
-    if not Decimal("0") <= fraction <= Decimal("1"):
+    # NaN compares with nothing (Decimal would raise InvalidOperation, not ValueError).
+    if not (Decimal(fraction).is_finite() and Decimal("0") <= fraction <= Decimal("1")):
         raise ValueError("fraction must be between 0 and 1")
     return int((Decimal(roster_size) * fraction).to_integral_value(rounding=ROUND_CEILING))
 

@@ -2,10 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cor_portal.program.models import ProgramRules
+from cor_portal.program.periods import add_months
 
 from .choices import AuditorKind, AuditorStatus, CourseKind, EnrolmentResult
 from .models import (
@@ -103,6 +108,73 @@ def reminders_for(auditor: Auditor, *, today: date) -> list[Reminder]:
             )
         )
     return reminders
+
+
+@dataclass(frozen=True)
+class Certification:
+    """How long an auditor's certification has left, for a countdown tag."""
+
+    expires_on: date
+    days_left: int  # 0 or less: expired (valid while day < expires_on, R-11)
+    state: str  # "valid" (more than the warning days left), "expiring" or "expired"
+
+    @property
+    def label(self) -> str:
+        """Return the countdown in words, for the tag beside the colour."""
+        if self.state == "expired":
+            return _("Expired")
+        return ngettext("%(days)s day left", "%(days)s days left", self.days_left) % {
+            "days": self.days_left
+        }
+
+
+def certification_countdown(
+    auditor: Auditor, *, today: date, warning_days: int
+) -> Certification | None:
+    """Return the countdown to the auditor's certification expiry, or None without one."""
+    if auditor.expires_on is None:
+        return None
+    days_left = (auditor.expires_on - today).days
+    if days_left <= 0:
+        state = "expired"
+    elif days_left <= warning_days:
+        state = "expiring"
+    else:
+        state = "valid"
+    return Certification(auditor.expires_on, days_left, state)
+
+
+def workspace_for(auditor: Auditor, *, today: date) -> dict[str, Any]:
+    """Return the panels of an auditor's own workspace (a constant number of queries).
+
+    Standing, what to do next, this year's declaration, the CPD log of the last 12 months,
+    consulting engagements and the EAQA history.
+    """
+    rules = ProgramRules.objects.in_force(today)
+    since = add_months(today, -12)
+    cpd = list(auditor.cpd_activities.filter(done_on__gte=since, done_on__lte=today))
+    declarations = list(auditor.declarations.all())
+    filed = {declaration.year for declaration in declarations}
+    to_file = [year for year in (today.year, today.year + 1) if year not in filed]
+    if today.month != 12:  # next year's declaration is asked for in December only
+        to_file = [year for year in to_file if year == today.year]
+    return {
+        "today": today,
+        "certification": certification_countdown(
+            auditor, today=today, warning_days=rules.requalification_warning_days
+        ),
+        "regions": [area.get_region_display() for area in auditor.regions.order_by("region")],
+        "sectors": [sector.get_sector_display() for sector in auditor.sectors.order_by("sector")],
+        "reminders": reminders_for(auditor, today=today),
+        "declaration": next((d for d in declarations if d.year == today.year), None),
+        "declarations": declarations,
+        "declaration_years_to_file": to_file,
+        "cpd_since": since,
+        "cpd_activities": cpd,
+        "cpd_total": sum((activity.hours for activity in cpd), Decimal("0")),
+        "engagements": list(auditor.consulting_engagements.select_related("employer")),
+        "eaqas": list(auditor.eaqas.all()),
+    }
 
 
 # Lists for staff ----------------------------------------------------------------------------

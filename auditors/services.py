@@ -36,6 +36,7 @@ from .models import (
     AuditorSector,
     AuditorStatusChange,
     ConsultingEngagement,
+    Course,
     CourseCompletion,
     CPDActivity,
     Enrolment,
@@ -88,13 +89,15 @@ def _set_areas(auditor: Auditor, regions: list[str] | None, sectors: list[str] |
         auditor.regions.exclude(region__in=regions).delete()
         have = set(auditor.regions.values_list("region", flat=True))
         AuditorArea.objects.bulk_create(
-            AuditorArea(auditor=auditor, region=r) for r in regions if r not in have
+            AuditorArea(auditor=auditor, region=r) for r in dict.fromkeys(regions) if r not in have
         )
     if sectors is not None:
         auditor.sectors.exclude(sector__in=sectors).delete()
         have = set(auditor.sectors.values_list("sector", flat=True))
         AuditorSector.objects.bulk_create(
-            AuditorSector(auditor=auditor, sector=s) for s in sectors if s not in have
+            AuditorSector(auditor=auditor, sector=s)
+            for s in dict.fromkeys(sectors)
+            if s not in have
         )
 
 
@@ -126,6 +129,43 @@ def create_auditor(
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    return _new_auditor(
+        user, actor=actor, kind=kind, regions=regions, sectors=sectors, on=on, **details
+    )
+
+
+@transaction.atomic
+def create_auditor_for_login(
+    *,
+    actor: Any,
+    user: Any,
+    kind: str,
+    regions: list[str] | None = None,
+    sectors: list[str] | None = None,
+    on: date | None = None,
+    **details: Any,
+) -> Auditor:
+    """Add the auditor record (in training) of an existing login of the auditor role."""
+    _check_fields(details, AUDITOR_FIELDS)
+    if user.role != Role.AUDITOR:
+        raise ValidationError({"user": _("Only a login of the auditor role can be an auditor.")})
+    if Auditor.objects.filter(user=user).exists():
+        raise ValidationError({"user": _("This login is already an auditor.")})
+    return _new_auditor(
+        user, actor=actor, kind=kind, regions=regions, sectors=sectors, on=on, **details
+    )
+
+
+def _new_auditor(
+    user: Any,
+    *,
+    actor: Any,
+    kind: str,
+    regions: list[str] | None,
+    sectors: list[str] | None,
+    on: date | None,
+    **details: Any,
+) -> Auditor:
     auditor = Auditor(user=user, kind=kind, status_changed_on=on or _today(), **details)
     _save(auditor, actor, exclude=("status", "user"))
     _set_areas(auditor, regions, sectors)
@@ -149,6 +189,8 @@ def update_auditor(
     _save(auditor, actor, exclude=("status", "user"))
     if person:
         User.objects.filter(pk=auditor.user_id).update(**person)
+        for name, value in person.items():  # the returned auditor names the new person
+            setattr(auditor.user, name, value)
     _set_areas(auditor, regions, sectors)
     return auditor
 
@@ -173,7 +215,10 @@ def _move(
     if on > _today():
         raise ValidationError({"on": _("The date cannot be in the future.")})
     locked = Auditor.objects.select_for_update().get(pk=auditor.pk)
-    if locked.status_changed_on and on < locked.status_changed_on:
+    # A trainee's first move may precede the day the record was added (training taken before
+    # they were put on the roster): that day is not a change of standing.
+    first_move = locked.status == AuditorStatus.IN_TRAINING and not locked.status_changes.exists()
+    if locked.status_changed_on and on < locked.status_changed_on and not first_move:
         raise ValidationError(
             {
                 "on": _("The date cannot be before the last change of standing (%(last)s).")
@@ -225,6 +270,8 @@ def record_student_audit(*, auditor: Auditor, actor: Any, on: date | None = None
     on = on or _today()
     if auditor.status != AuditorStatus.STUDENT:
         raise ValidationError(_("Only a student has a student audit to record."))
+    if on > _today():
+        raise ValidationError({"on": _("The student audit cannot be in the future.")})
     if auditor.trained_on and on < auditor.trained_on:
         raise ValidationError({"on": _("The student audit cannot come before the training.")})
     auditor.student_audit_completed_on = on
@@ -328,9 +375,12 @@ def available_actions(auditor: Auditor) -> list[StandingAction]:
 
 @transaction.atomic
 def lapse_expired_certifications(*, today: date | None = None) -> int:
-    """Lapse every certified auditor whose certification expired before today; return how many.
+    """Lapse every certified auditor whose certification is no longer valid today.
 
-    Set-based: one update and one bulk insert, whatever the size of the roster.
+    A certification is valid while ``certified_on <= day < expires_on`` (R-11), so one
+    expiring today lapses today. Return how many lapsed. Set-based: a constant number of
+    queries (one update, one bulk insert of history rows and one of status changes), whatever
+    the size of the roster.
     """
     today = today or _today()
     expired = list(
@@ -340,8 +390,13 @@ def lapse_expired_certifications(*, today: date | None = None) -> int:
     )
     if not expired:
         return 0
-    Auditor.objects.filter(pk__in=[pk for pk, _ in expired]).update(
-        status=AuditorStatus.LAPSED, status_changed_on=today
+    pks = [pk for pk, _expires in expired]
+    Auditor.objects.filter(pk__in=pks).update(status=AuditorStatus.LAPSED, status_changed_on=today)
+    # A queryset update writes no history row; write them, so every change has one.
+    Auditor.history.bulk_history_create(
+        list(Auditor.objects.filter(pk__in=pks)),
+        update=True,
+        default_change_reason="Certification expired",
     )
     AuditorStatusChange.objects.bulk_create(
         AuditorStatusChange(
@@ -372,12 +427,19 @@ def log_cpd(*, auditor: Auditor, actor: Any, **fields: Any) -> CPDActivity:
 
 
 @transaction.atomic
-def update_cpd(*, activity: CPDActivity, actor: Any, **changes: Any) -> CPDActivity:
-    """Change a CPD log entry."""
+def update_cpd(*, actor: Any, entry: CPDActivity | None = None, **changes: Any) -> CPDActivity:
+    """Change a CPD log entry, given as ``entry``: its ``activity`` is a field to change.
+
+    ``activity=<the entry>`` (without ``entry``) still names the entry, for earlier callers.
+    """
+    if entry is None:
+        entry = changes.pop("activity")
     _check_fields(changes, CPD_FIELDS)
+    if changes.get("done_on") and changes["done_on"] > _today():
+        raise ValidationError({"done_on": _("The activity cannot be in the future.")})
     for name, value in changes.items():
-        setattr(activity, name, value)
-    return _save(activity, actor)
+        setattr(entry, name, value)
+    return _save(entry, actor)
 
 
 @transaction.atomic
@@ -535,6 +597,18 @@ def record_result(*, enrolment: Enrolment, actor: Any, attended: bool, result: s
     session = enrolment.session
     completed_on = session.ends_on or session.starts_on
     if result == EnrolmentResult.PASSED:
+        if not CourseCompletion.objects.filter(enrolment=enrolment).exists():
+            # The same completion may already be recorded from the LMS: take it over rather
+            # than add a second one (the database refuses the same course, email and date).
+            recorded = CourseCompletion.objects.filter(
+                enrolment__isnull=True,
+                course=session.course,
+                email__iexact=enrolment.email,
+                completed_on=completed_on,
+            ).first()
+            if recorded is not None:
+                recorded.enrolment = enrolment
+                recorded.save(update_fields=["enrolment"])
         CourseCompletion.objects.update_or_create(
             enrolment=enrolment,
             defaults={
@@ -571,8 +645,8 @@ def record_result(*, enrolment: Enrolment, actor: Any, attended: bool, result: s
 def plan_eaqas(*, year: int, actor: Any, on: date | None = None) -> list[EAQA]:
     """Plan the year's EAQAs: the required share of the external roster, chosen in rotation.
 
-    The roster is the external auditors certified on January 1 of the year (or now, if
-    later). Running it again plans only what is still missing.
+    The roster is the external auditors certified when it runs; the share is the year's
+    rules' (those of January 1). Running it again plans only what is still missing.
     """
     on = on or _today()
     rules = ProgramRules.objects.for_year(year)
@@ -604,3 +678,71 @@ def record_eaqa(*, eaqa: EAQA, actor: Any, **fields: Any) -> EAQA:
     if eaqa.outcome and not eaqa.conducted_on:
         raise ValidationError({"conducted_on": _("Record when the EAQA was conducted.")})
     return _save(eaqa, actor)
+
+
+# Courses and completions --------------------------------------------------------------------
+
+COURSE_FIELDS = ("code", "name", "kind", "online", "active")
+
+
+@transaction.atomic
+def save_course(*, actor: Any, course: Course | None = None, **fields: Any) -> Course:
+    """Add a course, or change one (its code names it in LMS imports)."""
+    _check_fields(fields, COURSE_FIELDS)
+    course = course or Course()
+    for name, value in fields.items():
+        setattr(course, name, value)
+    return _save(course, actor)
+
+
+def matching_auditor(email: str) -> Auditor | None:
+    """Return the one auditor whose login has this email (any case), or None."""
+    if not email.strip():
+        return None
+    found = list(
+        Auditor.objects.select_related("user", "employer").filter(
+            user__email__iexact=email.strip()
+        )[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
+@transaction.atomic
+def record_completion(
+    *,
+    actor: Any,
+    course: Course,
+    name: str,
+    email: str,
+    completed_on: date,
+    employer: Any = None,
+    auditor: Auditor | None = None,
+    source: str = CompletionSource.MANUAL,
+) -> CourseCompletion:
+    """Record that a person completed a course (from the LMS, or entered by staff).
+
+    The person is matched to an auditor by email when none is given; an internal auditor's
+    employer is used when no employer is. The same course, email and date is refused: it is
+    already recorded.
+    """
+    email = (email or "").strip()
+    if completed_on and completed_on > _today():
+        raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
+    duplicate = CourseCompletion.objects.filter(
+        course=course, email__iexact=email, completed_on=completed_on
+    )
+    if email and completed_on and duplicate.exists():
+        raise ValidationError(_("This completion is already recorded."), code="duplicate")
+    auditor = auditor or matching_auditor(email)
+    if employer is None and auditor is not None and auditor.kind == AuditorKind.INTERNAL:
+        employer = auditor.employer
+    completion = CourseCompletion(
+        course=course,
+        name=(name or "").strip(),
+        email=email,
+        completed_on=completed_on,
+        employer=employer,
+        auditor=auditor,
+        source=source,
+    )
+    return _save(completion, actor)

@@ -9,36 +9,66 @@ from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
 
-# The navigation of each role: (label, URL name). One place, read by the base template.
-NAVIGATION = {
+# The navigation of each role, in one place, read by the base template: a label and a URL
+# name, or a label and a list of such pairs (a menu).
+NavEntry = tuple[Any, str] | tuple[Any, list[tuple[Any, str]]]
+NAVIGATION: dict[str, list[NavEntry]] = {
     Role.STAFF: [
         (_("Today"), "home"),
-        (_("Employers"), "employers:list"),
-        (_("Interactions"), "employers:interaction-list"),
-        (_("Gap analyses"), "employers:gap-analysis-list"),
-        (_("Classification units"), "employers:cu-list"),
+        (
+            _("Employers"),
+            [
+                (_("Employers"), "employers:list"),
+                (_("Interactions"), "employers:interaction-list"),
+                (_("Gap analyses"), "employers:gap-analysis-list"),
+                (_("Classification units"), "employers:cu-list"),
+            ],
+        ),
+        (
+            _("Auditors"),
+            [
+                (_("Roster"), "auditors:list"),
+                (_("Training sessions"), "auditors:session-list"),
+                (_("Courses"), "auditors:course-list"),
+                (_("Course completions"), "auditors:completion-list"),
+                (_("EAQA"), "auditors:eaqa"),
+            ],
+        ),
         (_("Dashboard"), "workplan:dashboard"),
     ],
-    Role.EMPLOYER: [(_("Our COR"), "homes:portal")],
+    Role.EMPLOYER: [(_("Our COR"), "homes:portal"), (_("Find an auditor"), "auditor-directory")],
     Role.AUDITOR: [(_("My audits"), "homes:auditor")],
     Role.BOARD: [(_("Dashboard"), "workplan:dashboard")],
 }
 
 
 def portal(request: HttpRequest) -> dict:
-    """Return the association name and the signed-in user's navigation links."""
+    """Return the association name and the signed-in user's navigation.
+
+    The current page is the link whose address is the longest start of the page's address;
+    it and its menu are marked active.
+    """
     user = getattr(request, "user", None)
-    links: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     if user is not None and user.is_authenticated:
-        links = [
-            {"label": label, "url": reverse(name)} for label, name in NAVIGATION.get(user.role, [])
+        for label, target in NAVIGATION.get(user.role, []):
+            children = (
+                [{"label": lbl, "url": reverse(name)} for lbl, name in target]
+                if isinstance(target, list)
+                else []
+            )
+            url = children[0]["url"] if children else reverse(target)  # type: ignore[arg-type]
+            items.append({"label": label, "url": url, "children": children})
+        links = [c for item in items for c in item["children"]] + [
+            i for i in items if not i["children"]
         ]
-        # The link whose address is the longest start of this page's is the current section.
         matches = [link for link in links if _within(request.path, link["url"])]
         current = max(matches, key=lambda link: len(link["url"]), default=None)
-        for link in links:
-            link["active"] = link is current
-    return {"association_name": settings.COR_ASSOCIATION_NAME, "nav_links": links}
+        for item in items:
+            for child in item["children"]:
+                child["active"] = child is current
+            item["active"] = item is current or any(c["active"] for c in item["children"])
+    return {"association_name": settings.COR_ASSOCIATION_NAME, "nav_links": items}
 
 
 def _within(path: str, url: str) -> bool:

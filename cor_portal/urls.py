@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from auditors.views.directory import DirectoryView as AuditorDirectoryView
 from cor_portal.homes import views as home_views
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -17,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", home_views.HomeView.as_view(), name="home"),
     path("", include("cor_portal.homes.urls")),
+    path("portal/auditors/", AuditorDirectoryView.as_view(), name="auditor-directory"),
     path("employers/", include("employers.urls")),
     path("auditors/", include("auditors.urls")),
     path("dashboard/", include("workplan.urls")),

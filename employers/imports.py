@@ -1,67 +1,66 @@
 """Import employers and contacts from CSV or XLSX files, with a dry run that shows the changes.
 
-A file is read into a tablib ``Dataset``; each row is parsed into the keyword arguments of a
-service in ``employers.services``, which makes every write. The dry run makes exactly the same
-writes inside a transaction that is then rolled back, so the preview shows what the services
-would really do (size class, validation). The real import repeats them and keeps them only when
-no row has an error: all or nothing.
+The reading, the dry run, the preview and the stored upload are the shared machinery of
+``cor_portal.imports``; this module holds what is particular to the registry: the columns of
+the two kinds of file, how their cells read, and the importers that parse each row into the
+keyword arguments of a service in ``employers.services``, which makes every write.
 """
 
-import codecs
-import csv
-import io
 import re
-import secrets
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
-import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
-from django.db.models import TextChoices
-from django.utils import timezone, translation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from tablib.exceptions import InvalidDimensions
+
+from cor_portal import imports as shared
+from cor_portal.imports import (
+    CONTENT_TYPES,
+    FORMATS,
+    NEW,
+    SESSION_KEY,
+    UPDATE,
+    Change,
+    Column,
+    FileKind,
+    ImportFile,
+    ImportFileError,
+    RowError,
+    RowImporter,
+    RowResult,
+    discard_stashed,
+    errors_of,
+    purge_stale_uploads,
+    run_import,
+    stash_upload,
+)
 
 from . import services
 from .choices import Region, Sector, SizeClass
 from .models import ClassificationUnit, Contact, Employer
 
+__all__ = [
+    "CONTACTS",
+    "CONTENT_TYPES",
+    "EMPLOYERS",
+    "FORMATS",
+    "KINDS",
+    "SESSION_KEY",
+    "Change",
+    "ImportFileError",
+    "discard_stashed",
+    "load_file",
+    "load_stashed",
+    "purge_stale_uploads",
+    "read_upload",
+    "run_import",
+    "stash_upload",
+    "template_file",
+]
+
 EMPLOYERS = "employers"
 CONTACTS = "contacts"
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# Every row runs through the services twice (preview, then import), each time within the
-# request; a new employer costs about 30 ms, so 500 rows stay well inside a worker's timeout.
-MAX_ROWS = 500
-
-NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
-ACTION_LABELS = {
-    NEW: gettext_lazy("New"),
-    UPDATE: gettext_lazy("Update"),
-    UNCHANGED: gettext_lazy("Unchanged"),
-    ERROR: gettext_lazy("Error"),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column an import file may have: its name in the header row and what goes in it."""
-
-    name: str
-    required: bool
-    help: Any
-    example: Any = ""
-
 
 EMPLOYER_COLUMNS = (
     Column("legal_name", True, gettext_lazy("The registered name."), "Harbour View Lodge Ltd."),
@@ -146,467 +145,36 @@ CONTACT_COLUMNS = (
     ),
 )
 COLUMNS = {EMPLOYERS: EMPLOYER_COLUMNS, CONTACTS: CONTACT_COLUMNS}
-KIND_LABELS = {EMPLOYERS: gettext_lazy("employers"), CONTACTS: gettext_lazy("contacts")}
-RECORD_LABELS = {EMPLOYERS: gettext_lazy("employer"), CONTACTS: gettext_lazy("contact")}
-
-
-class ImportFileError(ValidationError):
-    """The file as a whole cannot be imported: unreadable, or without the columns it needs."""
-
-
-class CellError(ValueError):
-    """A cell whose text cannot be read as what its column holds."""
-
-
-# Reading files ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Table:
-    """The rows of a file: each row's number in the spreadsheet and its cells as text."""
-
-    columns: tuple[str, ...]
-    ignored: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, str]], ...]
-
-
-@dataclass(frozen=True)
-class ImportFile:
-    """An uploaded file of employers or contacts, read and checked."""
-
-    kind: str
-    filename: str
-    content: bytes = field(repr=False)
-    table: Table = field(repr=False)
-
-    @property
-    def format(self) -> str:
-        return file_format(self.filename)
-
-    @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS[self.kind])
-
-
-def file_format(filename: str) -> str:
-    """Return "xlsx" or "csv" by the file's name (the form accepts nothing else)."""
-    return "xlsx" if filename.lower().endswith(".xlsx") else "csv"
-
-
-def read_upload(*, kind: str, upload: Any) -> ImportFile:
-    """Read an uploaded file; raise ImportFileError when it cannot be imported as ``kind``."""
-    upload.seek(0)
-    return load_file(kind=kind, filename=upload.name, content=upload.read())
-
-
-def load_file(*, kind: str, filename: str, content: bytes) -> ImportFile:
-    """Read a file's content; raise ImportFileError when it cannot be imported as ``kind``."""
-    table = read_table(kind, _dataset(file_format(filename), content))
-    return ImportFile(kind=kind, filename=filename, content=content, table=table)
-
-
-def _dataset(fmt: str, content: bytes) -> tablib.Dataset:
-    try:
-        if fmt == "xlsx":
-            return tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        text = _decode(content)
-        return tablib.Dataset().load(text, format="csv", delimiter=_delimiter(text))
-    except ImportFileError:
-        raise
-    except InvalidDimensions:
-        raise ImportFileError(
-            _(
-                "Some rows have more cells than the first row has column names. Name every "
-                "column in the first row, or delete the extra cells."
-            )
-        )
-    except csv.Error:
-        raise ImportFileError(_("This file could not be read as CSV. Save it again as CSV."))
-    except Exception:  # noqa: BLE001 - a damaged workbook can fail anywhere inside openpyxl
-        raise ImportFileError(
-            _(
-                "This file could not be read as an Excel workbook (.xlsx). Save it again from "
-                "your spreadsheet program, or upload it as CSV."
-            )
-        )
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode text" export.
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in content[:4096]:
-        raise ImportFileError(
-            _("This is not a CSV text file. Save the spreadsheet as CSV, or upload the .xlsx.")
-        )
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves CSV in its own code page rather than UTF-8.
-        return content.decode("cp1252", errors="replace")
-
-
-def _delimiter(text: str) -> str:
-    """Return the separator of the header row: comma, semicolon (some locales) or tab."""
-    first = text.split("\n", 1)[0]
-    return max([",", ";", "\t"], key=first.count)
-
-
-def _header(value: Any) -> str:
-    return re.sub(r"[\s\-]+", "_", str(value if value is not None else "").strip().lower())
-
-
-def _cell(value: Any) -> str:
-    """Return a cell as text; XLSX cells come typed (numbers, dates, booleans)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_table(kind: str, dataset: tablib.Dataset) -> Table:
-    """Return the rows of a dataset, refusing it without the columns ``kind`` needs."""
-    known = {column.name for column in COLUMNS[kind]}
-    headers = [_header(name) for name in dataset.headers or []]
-    positions: dict[str, int] = {}
-    ignored = []
-    for index, name in enumerate(headers):
-        if name in positions:
-            raise ImportFileError(
-                _("The column %(column)s appears twice; keep one.") % {"column": name}
-            )
-        if name in known:
-            positions[name] = index
-        elif name:
-            ignored.append(name)
-    _check_columns(kind, set(positions), set(headers))
-    rows = []
-    for number, values in enumerate(dataset, start=2):
-        if not any(_cell(value) for value in values):
-            continue
-        rows.append((number, {name: _cell(values[index]) for name, index in positions.items()}))
-    if not rows:
-        raise ImportFileError(_("The file has no rows under its column names."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has %(count)s rows; import at most %(max)s at a time.")
-            % {"count": f"{len(rows):,}", "max": f"{MAX_ROWS:,}"}
-        )
-    return Table(columns=tuple(positions), ignored=tuple(ignored), rows=tuple(rows))
-
-
-def _check_columns(kind: str, present: set[str], headers: set[str]) -> None:
-    missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in present]
-    if not missing:
-        return
-    message = ngettext(
-        "The file has no %(columns)s column.",
-        "The file is missing the columns %(columns)s.",
-        len(missing),
-    ) % {"columns": ", ".join(missing)}
-    other = CONTACTS if kind == EMPLOYERS else EMPLOYERS
-    if all(c.name in headers for c in COLUMNS[other] if c.required):
-        message += " " + _("It looks like a file of %(other)s: choose that above.") % {
-            "other": KIND_LABELS[other]
-        }
-    else:
-        message += " " + _("The first row must name the columns, as in the template.")
-    raise ImportFileError(message)
 
 
 # Parsing cells ------------------------------------------------------------------------------
 
-
-def _choice(choices: type[TextChoices], noun: Any) -> Callable[[str], str]:
-    """Return a parser that accepts a choice's stored value or its label, in any case."""
-
-    lookups: dict[str | None, dict[str, str]] = {}  # per language: labels are translated
-
-    def parse(text: str) -> str:
-        if not text:
-            return ""
-        language = translation.get_language()
-        if language not in lookups:
-            lookup = {str(value).lower(): value for value in choices.values}
-            lookup.update({str(label).lower(): value for value, label in choices.choices})
-            lookups[language] = lookup
-        try:
-            return lookups[language][text.lower()]
-        except KeyError:
-            raise CellError(
-                _("“%(value)s” is not a %(noun)s. Use one of: %(choices)s.")
-                % {
-                    "value": text,
-                    "noun": noun,
-                    "choices": "; ".join(str(label) for label in choices.labels),
-                }
-            )
-
-    return parse
-
-
-def _whole_number(text: str) -> int | None:
-    if not text:
-        return None
-    try:
-        number = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or number != number.to_integral_value():
-        raise CellError(_("Enter a whole number, such as 25."))
-    return int(number)
-
-
-def _decimal(text: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        number = Decimal(text.replace(",", "").replace(" ", ""))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise CellError(_("Enter a number, such as 41600 or 41600.5."))
-    return number
-
-
-def _date(text: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        raise CellError(_("Enter the date as YYYY-MM-DD, such as 2024-03-31."))
-
-
-def _yes_no(text: str) -> bool:
-    answer = text.lower()
-    if answer in {"yes", "y", "true", "1"}:
-        return True
-    if answer in {"", "no", "n", "false", "0"}:
-        return False
-    raise CellError(_("Enter yes or no."))
-
-
 PARSERS: dict[str, Callable[[str], Any]] = {
-    "region": _choice(Region, gettext_lazy("region")),
-    "sector": _choice(Sector, gettext_lazy("sector")),
-    "employees": _whole_number,
-    "payroll_hours": _decimal,
-    "nao_approved_on": _date,
-    "is_primary": _yes_no,
+    "region": shared.parse_choice(Region, gettext_lazy("region")),
+    "sector": shared.parse_choice(Sector, gettext_lazy("sector")),
+    "employees": shared.parse_whole_number,
+    "payroll_hours": shared.parse_decimal,
+    "nao_approved_on": shared.parse_date,
+    "is_primary": shared.parse_yes_no,
 }
+CHOICE_LABELS = {"region": Region, "sector": Sector, "size_class": SizeClass}
 
 
 def _display(column: str, value: Any) -> str:
-    """Return a value as the preview shows it."""
-    if value is None or value == "":
-        return ""
-    labels = {"region": Region, "sector": Sector, "size_class": SizeClass}
-    if column in labels:
-        return str(dict(labels[column].choices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    """Return a value as the preview shows it: a choice by its label."""
+    if column in CHOICE_LABELS and value:
+        return str(dict(CHOICE_LABELS[column].choices).get(value, value))
+    return shared.display_value(value)
 
 
-# Results ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    """One value of a record: its column, as it is and as the import leaves it."""
-
-    column: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A reason a row cannot be imported; ``column`` is empty when it is about the whole row."""
-
-    column: str
-    message: str
-
-
-@dataclass
-class RowResult:
-    """What importing one row does: add, update, leave alone, or refuse it, and why."""
-
-    number: int
-    key: str = ""
-    name: str = ""
-    action: str = UNCHANGED
-    changes: list[Change] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def action_label(self) -> str:
-        return str(ACTION_LABELS[self.action])
-
-
-@dataclass
-class ImportResult:
-    """The outcome of a file, row by row; a dry run or a real import."""
-
-    kind: str
-    filename: str
-    dry_run: bool
-    rows: list[RowResult]
-    ignored_columns: tuple[str, ...] = ()
-
-    LISTED_ERRORS = 100
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(ACTION_LABELS, 0)
-        for row in self.rows:
-            counts[row.action] += 1
-        return counts
-
-    @property
-    def has_errors(self) -> bool:
-        return any(row.action == ERROR for row in self.rows)
-
-    @property
-    def has_changes(self) -> bool:
-        return any(row.action in (NEW, UPDATE) for row in self.rows)
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [row for row in self.rows if row.action == ERROR]
-
-    @property
-    def listed_error_rows(self) -> list[RowResult]:
-        return self.error_rows[: self.LISTED_ERRORS]
-
-    @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS[self.kind])
-
-    @property
-    def record_label(self) -> str:
-        return str(RECORD_LABELS[self.kind])
-
-    def summary(self) -> str:
-        """Return the counts in one sentence."""
-        counts = self.counts
-        return _(
-            "Imported %(kind)s from %(file)s: %(new)s new, %(update)s updated, "
-            "%(unchanged)s unchanged."
-        ) % {"kind": self.kind_label, "file": self.filename, **counts}
-
-
-def _errors_of(error: ValidationError) -> list[RowError]:
-    """Return a service's refusal as messages per column."""
-    if not hasattr(error, "error_dict"):
-        return [RowError("", message) for message in error.messages]
-    return [
-        RowError("" if name == NON_FIELD_ERRORS else name, message)
-        for name, messages in error.message_dict.items()
-        for message in messages
-    ]
-
-
-# Running an import --------------------------------------------------------------------------
-
-
-def run_import(
-    source: ImportFile, *, actor: Any, dry_run: bool, on: date | None = None
-) -> ImportResult:
-    """Apply every row of the file through the services and report what each row did.
-
-    Everything runs in one transaction. It is rolled back for a dry run, and for a real import
-    when any row has an error, so a file is imported entirely or not at all.
-    """
-    importer_class = EmployerImporter if source.kind == EMPLOYERS else ContactImporter
-    with transaction.atomic():
-        importer = importer_class(source.table, actor=actor, on=on or timezone.localdate())
-        result = ImportResult(
-            kind=source.kind,
-            filename=source.filename,
-            dry_run=dry_run,
-            rows=importer.run(),
-            ignored_columns=source.table.ignored,
-        )
-        if dry_run or result.has_errors:
-            transaction.set_rollback(True)
-    return result
-
-
-class RowImporter:
-    """Apply a table's rows one by one, each in its own savepoint, collecting their results."""
-
-    key_column = "account_number"
-
-    def __init__(self, table: Table, *, actor: Any, on: date) -> None:
-        self.table = table
-        self.actor = actor
-        self.on = on
-        self.seen: dict[str, int] = {}
-
-    def run(self) -> list[RowResult]:
-        self.prepare()
-        results = []
-        for number, cells in self.table.rows:
-            row = RowResult(number=number)
-            try:
-                with transaction.atomic():
-                    self.apply(row, cells)
-            except ValidationError as error:
-                row.errors.extend(_errors_of(error))
-            except DatabaseError as error:
-                row.errors.append(
-                    RowError("", _("The row could not be saved: %(error)s") % {"error": error})
-                )
-            if row.errors:
-                row.action = ERROR
-            results.append(row)
-        return results
-
-    def prepare(self) -> None:
-        """Load what the rows refer to, in a few queries."""
-
-    def apply(self, row: RowResult, cells: dict[str, str]) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    def parse(self, row: RowResult, cells: dict[str, str], columns: Iterable[str]) -> dict:
-        """Return the cells as values; a cell that cannot be read becomes a row error."""
-        values = {}
-        for column in columns:
-            try:
-                values[column] = PARSERS.get(column, str)(cells[column])
-            except CellError as error:
-                row.errors.append(RowError(column, str(error)))
-        return values
-
-    def check_duplicate(self, row: RowResult, key: str, message: str) -> None:
-        """Refuse a row whose key an earlier row of the file already has."""
-        if not key:
-            return
-        if key in self.seen:
-            row.errors.append(RowError(self.key_column, message % {"row": self.seen[key]}))
-        else:
-            self.seen[key] = row.number
+# Importers ----------------------------------------------------------------------------------
 
 
 class EmployerImporter(RowImporter):
     """Rows of employers, keyed by account number: a new number adds, a known one updates."""
+
+    key_column = "account_number"
+    parsers = PARSERS
 
     def prepare(self) -> None:
         numbers = [cells["account_number"] for _number, cells in self.table.rows]
@@ -634,7 +202,7 @@ class EmployerImporter(RowImporter):
             try:
                 services.validate_account_number(number, on=self.on)
             except ValidationError as error:
-                row.errors.extend(_errors_of(error))
+                row.errors.extend(errors_of(error))
         if row.errors:
             return
         if employer is None:
@@ -719,6 +287,7 @@ class ContactImporter(RowImporter):
     """Rows of contacts, keyed by the employer's account number and the contact's email."""
 
     key_column = "email"
+    parsers = PARSERS
 
     def prepare(self) -> None:
         numbers = [cells["account_number"] for _number, cells in self.table.rows]
@@ -823,84 +392,51 @@ class ContactImporter(RowImporter):
             )
 
 
-# Keeping the file between the preview and the confirmation -----------------------------------
-
-SESSION_KEY = "employers_import_uploads"
-UPLOAD_FOLDER = "imports"
-KEEP_UPLOADS_FOR = timedelta(days=1)
-MAX_PENDING = 3
+# The two kinds of file, and the registry's entry points -------------------------------------
 
 
-def stash_upload(session: Any, source: ImportFile) -> str:
-    """Store the file under a random name and return the token that confirms its import.
+def _examples() -> dict[str, Any]:
+    """Return a real CU code for the template's example row, when there is one."""
+    unit = ClassificationUnit.objects.filter(aligned=True).order_by("code").first()
+    return {"classification_units": unit.code} if unit is not None else {}
 
-    The token is kept in the user's session, so only the person who previewed a file can
-    import it; files left unconfirmed are deleted a day later.
-    """
-    purge_stale_uploads()
-    name = default_storage.save(
-        f"{UPLOAD_FOLDER}/{secrets.token_hex(16)}.{source.format}", ContentFile(source.content)
-    )
-    token = secrets.token_urlsafe(16)
-    pending = dict(session.get(SESSION_KEY) or {})
-    pending[token] = {"name": name, "kind": source.kind, "filename": source.filename}
-    while len(pending) > MAX_PENDING:
-        default_storage.delete(pending.pop(next(iter(pending)))["name"])
-    session[SESSION_KEY] = pending
-    return token
+
+KINDS: dict[str, FileKind] = {
+    EMPLOYERS: FileKind(
+        name=EMPLOYERS,
+        label=gettext_lazy("employers"),
+        record_label=gettext_lazy("employer"),
+        columns=EMPLOYER_COLUMNS,
+        importer=EmployerImporter,
+        examples=_examples,
+        missing_key=gettext_lazy("no account number"),
+    ),
+    CONTACTS: FileKind(
+        name=CONTACTS,
+        label=gettext_lazy("contacts"),
+        record_label=gettext_lazy("contact"),
+        columns=CONTACT_COLUMNS,
+        importer=ContactImporter,
+        missing_key=gettext_lazy("no account number"),
+    ),
+}
+
+
+def read_upload(*, kind: str, upload: Any) -> ImportFile:
+    """Read an uploaded file; raise ImportFileError when it cannot be imported as ``kind``."""
+    return shared.read_upload(KINDS[kind], upload, others=KINDS.values())
+
+
+def load_file(*, kind: str, filename: str, content: bytes) -> ImportFile:
+    """Read a file's content; raise ImportFileError when it cannot be imported as ``kind``."""
+    return shared.load_file(KINDS[kind], filename=filename, content=content, others=KINDS.values())
 
 
 def load_stashed(session: Any, token: str) -> ImportFile | None:
-    """Return the file a token of this session stands for, or None when it is gone."""
-    entry = (session.get(SESSION_KEY) or {}).get(token)
-    if not entry:
-        return None
-    try:
-        with default_storage.open(entry["name"], "rb") as handle:
-            content = handle.read()
-        return load_file(kind=entry["kind"], filename=entry["filename"], content=content)
-    except (OSError, ImportFileError):
-        return None
-
-
-def discard_stashed(session: Any, token: str) -> None:
-    """Forget a token and delete its file."""
-    pending = dict(session.get(SESSION_KEY) or {})
-    entry = pending.pop(token, None)
-    if entry:
-        default_storage.delete(entry["name"])
-        session[SESSION_KEY] = pending
-
-
-def purge_stale_uploads(*, now: datetime | None = None) -> None:
-    """Delete stored import files older than a day (previews nobody confirmed)."""
-    cutoff = (now or timezone.now()) - KEEP_UPLOADS_FOR
-    try:
-        _folders, files = default_storage.listdir(UPLOAD_FOLDER)
-    except (OSError, NotImplementedError):
-        return
-    for name in files:
-        path = f"{UPLOAD_FOLDER}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except (OSError, NotImplementedError):
-            continue
-
-
-# Template files -----------------------------------------------------------------------------
+    """Return the previewed file of employers or contacts a token stands for, or None."""
+    return shared.load_stashed(session, token, kinds=KINDS.values())
 
 
 def template_file(kind: str, fmt: str) -> bytes:
     """Return a file with the header row of ``kind`` and one example row."""
-    columns = COLUMNS[kind]
-    example = {column.name: column.example for column in columns}
-    unit = ClassificationUnit.objects.filter(aligned=True).order_by("code").first()
-    if kind == EMPLOYERS and unit is not None:
-        example["classification_units"] = unit.code
-    dataset = tablib.Dataset(headers=[column.name for column in columns])
-    dataset.append([example[column.name] for column in columns])
-    if fmt == "xlsx":
-        return dataset.export("xlsx")
-    # With the byte-order mark, Excel opens the CSV as UTF-8.
-    return dataset.export("csv").encode("utf-8-sig")
+    return shared.template_file(KINDS[kind], fmt)

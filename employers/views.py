@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.generic.base import ContextMixin
 from django.views.generic.detail import SingleObjectMixin
 
 from cor_portal.accounts.access import SectionRequiredMixin
+from cor_portal.ui import import_views
 from cor_portal.ui.history import history_entries
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin
 
@@ -449,58 +450,38 @@ class ClassificationUnitDeleteView(ClassificationUnitUpdateView):
 # Import -------------------------------------------------------------------------------------
 
 
-class ImportView(SectionRequiredMixin, FormView):
+IMPORT_PAGES = import_views.ImportPages(
+    upload="employers:import",
+    confirm="employers:import-confirm",
+    template="employers:import-template",
+    done="employers:list",
+)
+
+
+class ImportView(SectionRequiredMixin, import_views.ImportFormView):
     """Upload a file of employers or contacts and preview, row by row, what it would change."""
 
     permission_required = "employers.import_employers"
     form_class = ImportForm
     template_name = "employers/import_form.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(columns=imports.COLUMNS, **kwargs)
-
-    def form_valid(self, form: ImportForm) -> HttpResponse:
-        source = form.cleaned_data["source"]
-        result = imports.run_import(source, actor=self.request.user, dry_run=True)
-        token = imports.stash_upload(self.request.session, source)
-        return render(
-            self.request, "employers/import_preview.html", {"result": result, "token": token}
-        )
+    preview_template_name = "employers/import_preview.html"
+    title = _("Import employers or contacts")
+    kinds = imports.KINDS
+    pages = IMPORT_PAGES
 
 
-class ImportConfirmView(SectionRequiredMixin, View):
+class ImportConfirmView(SectionRequiredMixin, import_views.ImportConfirmView):
     """Import a previewed file (POST with its token): every row, or none if any has an error."""
 
     permission_required = "employers.import_employers"
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs) -> HttpResponse:
-        token = request.POST.get("token", "")
-        source = imports.load_stashed(request.session, token)
-        if source is None:
-            messages.error(request, _("This preview has expired. Upload the file again."))
-            return redirect("employers:import")
-        result = imports.run_import(source, actor=request.user, dry_run=False)
-        if result.has_errors:
-            messages.error(request, _("Nothing was imported: some rows have errors now."))
-            context = {"result": result, "token": token}
-            return render(request, "employers/import_preview.html", context)
-        imports.discard_stashed(request.session, token)
-        messages.success(request, result.summary())
-        return redirect("employers:list")
+    preview_template_name = "employers/import_preview.html"
+    kinds = imports.KINDS
+    pages = IMPORT_PAGES
 
 
-class ImportTemplateView(SectionRequiredMixin, View):
+class ImportTemplateView(SectionRequiredMixin, import_views.ImportTemplateView):
     """Download an import template: the header row and one example row."""
 
     permission_required = "employers.import_employers"
-
-    def get(self, request, *args, **kwargs) -> HttpResponse:
-        kind, fmt = request.GET.get("kind", imports.EMPLOYERS), kwargs["fmt"]
-        if kind not in imports.COLUMNS or fmt not in imports.FORMATS:
-            raise Http404
-        response = HttpResponse(
-            imports.template_file(kind, fmt), content_type=imports.CONTENT_TYPES[fmt]
-        )
-        response["Content-Disposition"] = f'attachment; filename="{kind}-import-template.{fmt}"'
-        return response
+    kinds = imports.KINDS
+    pages = IMPORT_PAGES

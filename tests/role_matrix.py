@@ -377,12 +377,100 @@ CASES: list[Case] = [
     Case("api:api-token", None, public(everyone=405)),
     # Auditors: roster pages ---------------------------------------------------------------------
     # --- auditors roster cases ---
+    Case("auditors:list", None, page(staff=200)),
+    Case("auditors:create", None, page(staff=200)),
+    # An auditor opens their own record; the other auditor finds nothing there.
+    Case("auditors:detail", _a("auditor_a"), page(staff=200, auditor=200, other_auditor=404)),
+    Case("auditors:update", _a("auditor_a"), page(staff=200)),
+    Case(
+        "auditors:transition",
+        lambda w: {"pk": w.auditor_a.pk, "action": "suspend"},
+        page(staff=200),
+    ),
+    Case("auditors:student-audit", _a("auditor_a"), page(staff=200)),
+    Case("auditors:cpd-create", _a("auditor_a"), page(staff=200, auditor=200, other_auditor=404)),
+    Case("auditors:cpd-update", _child("cpd_a"), page(staff=200, auditor=200, other_auditor=404)),
+    Case("auditors:cpd-delete", _child("cpd_a"), page(staff=200, auditor=200, other_auditor=404)),
+    Case("auditors:cpd-evidence", _a("cpd_a"), page(staff=200, auditor=200, other_auditor=404)),
+    Case(
+        "auditors:declaration-create",
+        _a("auditor_a"),
+        page(staff=200, auditor=200, other_auditor=404),
+    ),
+    Case(
+        "auditors:engagement-create",
+        _a("auditor_a"),
+        page(staff=200, auditor=200, other_auditor=404),
+    ),
+    # Staff correct an engagement; an auditor declares new ones but does not edit them.
+    Case("auditors:engagement-update", _child("engagement_a"), page(staff=200)),
     # Auditors: training pages -------------------------------------------------------------------
     # --- auditors training cases ---
+    Case("auditors:course-list", None, page(staff=200)),
+    Case("auditors:course-create", None, page(staff=200)),
+    Case("auditors:course-update", _a("course_a"), page(staff=200)),
+    Case("auditors:session-list", None, page(staff=200)),
+    Case("auditors:session-create", None, page(staff=200)),
+    Case("auditors:session-detail", _a("session_a"), page(staff=200)),
+    Case("auditors:session-update", _a("session_a"), page(staff=200)),
+    # Enrolling is a POST; the section check comes before the method check.
+    Case("auditors:session-enrol", _a("session_a"), page(staff=405)),
+    # A GET shows the result form on its own page (the fallback of the in-place form).
+    Case("auditors:enrolment-result", _a("enrolment_a"), page(staff=200)),
+    Case("auditors:completion-list", None, page(staff=200)),
+    Case("auditors:completion-import", None, page(staff=200)),
+    Case("auditors:completion-import-confirm", None, page(staff=405)),
+    Case("auditors:completion-import-template", lambda w: {"fmt": "csv"}, page(staff=200)),
     # Auditors: EAQA pages -----------------------------------------------------------------------
     # --- auditors eaqa cases ---
+    Case("auditors:eaqa", None, page(staff=200)),
+    # Planning is a POST; the section check comes before the method check.
+    Case("auditors:eaqa-plan", None, page(staff=405)),
+    Case("auditors:eaqa-record", _a("eaqa_a"), page(staff=200)),
+    Case("auditors:eaqa-report", _a("eaqa_a"), page(staff=200)),
     # Auditors: directory and API ----------------------------------------------------------------
     # --- auditors api cases ---
+    # The external-auditor directory: staff and employer contacts (an employer sees every
+    # listed auditor, not only those of its region).
+    Case("auditor-directory", None, page(staff=200, employers=200)),
+    Case("api:auditor-directory-list", None, api(staff=200, employers=200)),
+    Case("api:auditor-directory-detail", _a("auditor_a"), api(staff=200, employers=200)),
+    Case("api:auditor-list", None, api(staff=200, auditors=200)),
+    Case("api:auditor-detail", _a("auditor_a"), api(staff=200, auditor=200, other_auditor=404)),
+    # Staff only; without ?employer=&starts_on= the question is incomplete (400). The auditor
+    # sees their own record but may not ask (403); the other auditor does not see it (404).
+    Case(
+        "api:auditor-standing",
+        _a("auditor_a"),
+        api(staff=400, auditor=403, other_auditor=404),
+    ),
+    Case("api:training-session-list", None, api(staff=200)),
+    Case("api:training-session-detail", _a("session_a"), api(staff=200)),
+    Case("api:enrolment-list", None, api(staff=200)),
+    Case("api:enrolment-detail", _a("enrolment_a"), api(staff=200)),
+    # POST only: the section is checked first, then the method.
+    Case("api:enrolment-result", _a("enrolment_a"), api(staff=405)),
+    Case("api:cpd-activity-list", None, api(staff=200, auditors=200)),
+    Case(
+        "api:cpd-activity-detail",
+        _a("cpd_a"),
+        api(staff=200, auditor=200, other_auditor=404),
+    ),
+    Case("api:declaration-list", None, api(staff=200, auditors=200)),
+    Case(
+        "api:declaration-detail",
+        _a("declaration_a"),
+        api(staff=200, auditor=200, other_auditor=404),
+    ),
+    Case("api:consulting-engagement-list", None, api(staff=200, auditors=200)),
+    Case(
+        "api:consulting-engagement-detail",
+        _a("engagement_a"),
+        api(staff=200, auditor=200, other_auditor=404),
+    ),
+    Case("api:eaqa-list", None, api(staff=200)),
+    Case("api:eaqa-detail", _a("eaqa_a"), api(staff=200)),
+    Case("api:eaqa-record", _a("eaqa_a"), api(staff=405)),
 ]
 
 

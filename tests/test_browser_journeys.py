@@ -70,7 +70,7 @@ def sign_in(page, base_url: str, username: str, password: str = "password") -> N
 
 
 def sign_out(page) -> None:
-    page.locator("nav .dropdown-toggle").click()
+    page.locator("#user-menu").click()
     page.get_by_role("button", name="Sign out").click()
 
 

@@ -1,7 +1,8 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from auditors.choices import AuditorKind, AuditorStatus, CourseKind
 from auditors.models import (
@@ -16,6 +17,7 @@ from auditors.models import (
 )
 from cor_portal.accounts.choices import Role
 from cor_portal.accounts.tests.factories import UserFactory
+from cor_portal.program.periods import add_years
 
 
 class AuditorFactory(factory.django.DjangoModelFactory):
@@ -33,9 +35,9 @@ class AuditorFactory(factory.django.DjangoModelFactory):
     employer = None
     status = AuditorStatus.CERTIFIED
     certification_number = factory.Sequence(lambda n: f"EXT-{n:05d}")
-    certified_on = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    certified_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
     expires_on = factory.LazyAttribute(
-        lambda a: a.certified_on.replace(year=a.certified_on.year + 3) if a.certified_on else None
+        lambda a: add_years(a.certified_on, 3) if a.certified_on else None
     )
 
 
@@ -43,12 +45,12 @@ def declared(auditor: Auditor, year: int | None = None) -> AnnualDeclaration:
     """Return a filed declaration of the auditor for the year (this year by default)."""
     return AnnualDeclaration.objects.create(
         auditor=auditor,
-        year=year or date.today().year,
+        year=year or timezone.localdate().year,
         cpd_hours=Decimal("12.5"),
         follows_code_of_ethics=True,
         independent=True,
         information_accurate=True,
-        submitted_on=date.today(),
+        submitted_on=timezone.localdate(),
     )
 
 
@@ -67,7 +69,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
         model = TrainingSession
 
     course = factory.SubFactory(CourseFactory)
-    starts_on = factory.LazyFunction(lambda: date.today() - timedelta(days=10))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
     location = "Kelowna"
     capacity = 12
 
@@ -79,7 +81,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(TrainingSessionFactory)
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"student{n}@example.org")
-    enrolled_on = factory.LazyFunction(date.today)
+    enrolled_on = factory.LazyFunction(timezone.localdate)
 
 
 class CPDActivityFactory(factory.django.DjangoModelFactory):
@@ -89,7 +91,7 @@ class CPDActivityFactory(factory.django.DjangoModelFactory):
     auditor = factory.SubFactory(AuditorFactory)
     activity = "Auditor update webinar"
     kind = "conference"
-    done_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    done_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     hours = Decimal("2.5")
 
 
@@ -99,8 +101,8 @@ class ConsultingEngagementFactory(factory.django.DjangoModelFactory):
 
     auditor = factory.SubFactory(AuditorFactory)
     employer = factory.SubFactory("employers.tests.factories.EmployerFactory")
-    started_on = factory.LazyFunction(lambda: date.today() - timedelta(days=600))
-    ended_on = factory.LazyFunction(lambda: date.today() - timedelta(days=500))
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=600))
+    ended_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=500))
     description = "Helped write the safety manual"
     source = "staff"
 
@@ -110,5 +112,5 @@ class EAQAFactory(factory.django.DjangoModelFactory):
         model = EAQA
 
     auditor = factory.SubFactory(AuditorFactory)
-    year = factory.LazyFunction(lambda: date.today().year)
-    planned_on = factory.LazyFunction(date.today)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    planned_on = factory.LazyFunction(timezone.localdate)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -27,6 +27,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+        # A model's full_clean files constraint and clean() errors under "__all__".
+        if NON_FIELD_ERRORS in detail:
+            detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from auditors import selectors as auditor_selectors
 from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.accounts.choices import Role
 from cor_portal.celery import app as celery_app
@@ -66,10 +67,18 @@ class PortalView(SectionRequiredMixin, TemplateView):
 
 
 class AuditorWorkspaceView(SectionRequiredMixin, TemplateView):
-    """The auditor's workspace: assigned audits and standing, as those parts arrive."""
+    """The auditor's workspace: standing, what to do next, CPD, declarations and audits."""
 
     permission_required = "homes.view_auditor_workspace"
     template_name = "homes/auditor.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        auditor = auditor_selectors.auditor_for(self.request.user)
+        context: dict = {"auditor": auditor}
+        if auditor is not None:
+            today = timezone.localdate()
+            context.update(auditor_selectors.workspace_for(auditor, today=today))
+        return super().get_context_data(**context, **kwargs)
 
 
 @never_cache

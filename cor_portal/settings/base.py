@@ -224,7 +224,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tag operations by resource, not by "v1"
-    "ENUM_NAME_OVERRIDES": {},
+    # One name per choice set, where a set is shared by several fields (region and regions).
+    "ENUM_NAME_OVERRIDES": {
+        "RegionEnum": "employers.choices.Region",
+        "SectorEnum": "employers.choices.Sector",
+    },
 }
 
 # Celery: Redis broker when configured; tasks run eagerly (in process) without one.
@@ -245,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-size-classes": {
         "task": "employers.tasks.recompute_size_classes",
         "schedule": crontab(minute=15, hour=1, day_of_month=1, month_of_year=1),
+    },
+    "lapse-expired-auditor-certifications": {
+        "task": "auditors.tasks.lapse_expired_certifications",
+        "schedule": crontab(minute=5, hour=0),
     },
 }
 

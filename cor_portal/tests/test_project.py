@@ -87,12 +87,23 @@ def test_healthz_reports_the_database(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("path", "current"),
-    [("/", "Today"), ("/employers/", "Employers"), ("/employers/interactions/", "Interactions")],
+    ("path", "section", "page"),
+    [
+        ("/", "Today", None),
+        ("/employers/", "Employers", "Employers"),
+        ("/employers/interactions/", "Employers", "Interactions"),
+        ("/auditors/", "Auditors", "Roster"),
+        ("/auditors/courses/", "Auditors", "Courses"),
+        ("/auditors/sessions/", "Auditors", "Training sessions"),
+    ],
 )
-def test_navigation_marks_only_the_current_section(client, staff_user, path, current):
+def test_navigation_marks_only_the_current_section_and_page(
+    client, staff_user, path, section, page
+):
     client.force_login(staff_user)
 
-    links = client.get(path).context["nav_links"]
+    items = client.get(path).context["nav_links"]
 
-    assert [str(link["label"]) for link in links if link["active"]] == [current]
+    assert [str(item["label"]) for item in items if item["active"]] == [section]
+    children = [c for item in items for c in item["children"]]
+    assert [str(c["label"]) for c in children if c["active"]] == ([page] if page else [])

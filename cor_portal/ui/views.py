@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.functional import Promise
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
@@ -56,11 +57,12 @@ class ListPageMixin(ExportMixin, SingleTableMixin, FilterView):
     paginate_by = 25
     export_formats = ("csv", "xlsx")
     template_name = "ui/list.html"
-    title = ""
+    # Words shown on the page: plain or lazily translated strings.
+    title: str | Promise = ""
     create_url_name = ""
-    create_label = ""
-    empty_title = ""
-    empty_hint = ""
+    create_label: str | Promise = ""
+    empty_title: str | Promise = ""
+    empty_hint: str | Promise = ""
     export_name = "export"
 
     def get_paginate_by(self, queryset: Any) -> int | None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from cor_portal import imports as shared_imports
 from employers import imports
 from employers.choices import EmployerStatus, Region, Sector
 from employers.imports import Change
@@ -535,7 +536,7 @@ def test_unreadable_files_are_refused_with_a_reason(db, name, content, expected)
 
 
 def test_a_file_over_the_row_cap_is_refused(db, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(shared_imports, "MAX_ROWS", 2)
 
     with pytest.raises(imports.ImportFileError) as caught:
         employers_file(good_rows()[:3])

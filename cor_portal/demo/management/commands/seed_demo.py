@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from auditors import demo as auditors_demo
 from cor_portal.accounts.choices import Role
 from employers import demo as employers_demo
 
@@ -50,10 +51,11 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             users[role] = user
-        summary = employers_demo.seed(
-            today=today, staff=users[Role.STAFF], login=users[Role.EMPLOYER]
-        )
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {summary}."))
+        summaries = [
+            employers_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.EMPLOYER]),
+            auditors_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {'; '.join(summaries)}."))
         self.stdout.write(f"Sign in at {settings.COR_SITE_URL}/accounts/login/ as:")
         for username, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<9} ({role.label}) password: {password}")
