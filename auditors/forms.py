@@ -3,17 +3,16 @@
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
 from cor_portal.imports import ImportFileError, validate_import_upload
+from cor_portal.ui.forms import DateInput, ServiceModelForm, form_helper
 from employers.choices import Region, Sector
 from employers.models import Employer
 
@@ -32,39 +31,12 @@ from .models import (
 from .services import AUDITOR_FIELDS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _helper(*layout: Any, submit: str | Promise) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit))
-    return helper
-
-
 def _employers() -> Any:
     return Employer.objects.order_by("legal_name", "pk")
 
 
 def _staff_users() -> Any:
     return get_user_model().objects.filter(role=Role.STAFF, is_active=True)
-
-
-class ServiceModelForm(forms.ModelForm):
-    """A model form whose cleaned fields are a service's keyword arguments."""
-
-    def service_fields(self) -> dict[str, Any]:
-        """Return the form's model fields as keyword arguments (a cleared file becomes "")."""
-        data = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
-        return {
-            name: "" if value is False and isinstance(self.fields[name], forms.FileField) else value
-            for name, value in data.items()
-        }
 
 
 # The auditor --------------------------------------------------------------------------------
@@ -119,7 +91,7 @@ class AuditorForm(ServiceModelForm):
         employer.queryset = _employers()  # type: ignore[attr-defined]
         employer.help_text = _("Required for an internal auditor; empty for an external one.")
         self.fields["kind"].widget = forms.RadioSelect(choices=AuditorKind.choices)
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(
                 _("Person"),
                 Row(Column("first_name"), Column("last_name")),
@@ -195,7 +167,7 @@ class TransitionForm(forms.Form):
             layout.insert(0, "certification_number")
         else:
             del self.fields["certification_number"]
-        self.helper = _helper(*layout, submit=submit)
+        self.helper = form_helper(*layout, submit=submit)
 
 
 class StudentAuditForm(forms.Form):
@@ -206,7 +178,7 @@ class StudentAuditForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["initial"] = {"on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.helper = _helper("on", submit=_("Record the student audit"))
+        self.helper = form_helper("on", submit=_("Record the student audit"))
 
 
 class EligibilityForm(forms.Form):
@@ -218,7 +190,7 @@ class EligibilityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = _employers()  # type: ignore[attr-defined]
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("employer"), Column("starts_on")), submit=_("Check eligibility")
         )
         self.helper.form_tag = True
@@ -240,7 +212,7 @@ class CPDActivityForm(ServiceModelForm):
         self.fields["hours"].widget.attrs.update(min="0.01", max="200", step="0.01")
         self.fields["evidence"].widget.attrs.update(accept="application/pdf,.pdf")
         self.fields["evidence"].help_text = _("Optional: a certificate or agenda, as a PDF.")
-        self.helper = _helper(
+        self.helper = form_helper(
             "activity",
             Row(Column("kind"), Column("done_on"), Column("hours")),
             "evidence",
@@ -281,7 +253,7 @@ class DeclarationForm(ServiceModelForm):
             field = self.fields[name]
             field.required = True
             field.error_messages["required"] = _("Tick this box to file the declaration.")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("year"), Column("cpd_hours")),
             Fieldset(_("I confirm that"), *self.ATTESTATIONS),
             submit=_("File the declaration"),
@@ -298,7 +270,7 @@ class EngagementForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = _employers()  # type: ignore[attr-defined]
         self.fields["ended_on"].help_text = _("Leave empty while the work is ongoing.")
-        self.helper = _helper(
+        self.helper = form_helper(
             "employer",
             Row(Column("started_on"), Column("ended_on")),
             "description",
@@ -311,13 +283,6 @@ class EngagementForm(ServiceModelForm):
         if started and ended and ended < started:
             self.add_error("ended_on", _("An engagement cannot end before it starts."))
         return cleaned
-
-
-class ConfirmForm(forms.Form):
-    """An empty form that confirms a destructive action (POST with the CSRF token)."""
-
-    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
 
 
 # EAQA ---------------------------------------------------------------------------------------
@@ -346,7 +311,7 @@ class EAQAForm(ServiceModelForm):
         self.fields["reviewer"].queryset = _staff_users()  # type: ignore[attr-defined]
         self.fields["report"].widget.attrs.update(accept="application/pdf,.pdf")
         self.fields["outcome"].help_text = _("Record the outcome once the EAQA is conducted.")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("conducted_on"), Column("reviewer"), Column("outcome")),
             "findings",
             "report",
@@ -377,7 +342,7 @@ class CourseForm(ServiceModelForm):
             "the learning management system may name the course by its code or its name."
         )
         self.fields["active"].help_text = _("Only offered courses can have new sessions.")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("name"), Column("code")),
             "kind",
             Row(Column("online"), Column("active")),
@@ -415,7 +380,7 @@ class TrainingSessionForm(ServiceModelForm):
         self.fields["ends_on"].help_text = _("For a session of more than one day.")
         self.fields["location"].help_text = _("Leave empty for a session held online.")
         self.fields["capacity"].help_text = _("The number of seats.")
-        self.helper = _helper(
+        self.helper = form_helper(
             "course",
             Row(Column("starts_on"), Column("ends_on")),
             Row(Column("location"), Column("online")),
@@ -456,7 +421,7 @@ class EnrolForm(forms.Form):
             Auditor.objects.exclude(status=AuditorStatus.RETIRED).select_related("user")
         )
         self.fields["account_number"].widget.attrs.update(inputmode="numeric", autocomplete="off")
-        self.helper = _helper(
+        self.helper = form_helper(
             "auditor",
             Row(Column("name"), Column("email")),
             "account_number",
@@ -520,7 +485,7 @@ class CompletionImportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs.update(accept=".csv,.xlsx")
-        self.helper = _helper("file", submit=_("Preview the import"))
+        self.helper = form_helper("file", submit=_("Preview the import"))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

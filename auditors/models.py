@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, Transition, transition
 from simple_history.models import HistoricalRecords
 
+from cor_portal.lifecycle import StatusChange
 from cor_portal.uploads import PDF_VALIDATORS, RandomUploadPath
 from employers.choices import Region, Sector
 from employers.models import Employer
@@ -205,26 +206,18 @@ class AuditorSector(models.Model):
         return self.get_sector_display()
 
 
-class AuditorStatusChange(models.Model):
+class AuditorStatusChange(StatusChange):
     """One move of an auditor's standing: from, to, when, who and why."""
 
     auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="status_changes")
-    transition = models.CharField(_("action"), max_length=32)
     from_status = models.CharField(_("from"), max_length=16, choices=S.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=S.choices)
-    changed_on = models.DateField(_("date"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.TextField(_("reason"))
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = AuditorChildQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("auditor status change")
         verbose_name_plural = _("auditor status changes")
-        ordering = ["-changed_on", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.auditor}: {self.from_status} → {self.to_status} on {self.changed_on}"

@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import can_proceed
 
+from cor_portal import lifecycle
 from cor_portal.accounts.choices import Role
 from cor_portal.program.models import ProgramRules
 from cor_portal.program.periods import add_months, add_years
@@ -58,22 +57,9 @@ AUDITOR_FIELDS = (
 )
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _stamp(obj: Any, actor: Any) -> None:
-    """Name the actor in the history row the next save writes."""
-    obj._history_user = _actor(actor)
-
-
 def _save(obj: Any, actor: Any, *, exclude: tuple[str, ...] = ()) -> Any:
     obj.full_clean(exclude=list(exclude))
-    _stamp(obj, actor)
+    lifecycle.stamp(obj, actor)
     obj.save()
     return obj
 
@@ -166,7 +152,7 @@ def _new_auditor(
     on: date | None,
     **details: Any,
 ) -> Auditor:
-    auditor = Auditor(user=user, kind=kind, status_changed_on=on or _today(), **details)
+    auditor = Auditor(user=user, kind=kind, status_changed_on=on or lifecycle.today(), **details)
     _save(auditor, actor, exclude=("status", "user"))
     _set_areas(auditor, regions, sectors)
     return auditor
@@ -208,51 +194,28 @@ def _move(
     changes: dict[str, Any] | None = None,
 ) -> Auditor:
     """Move the auditor through one transition, apply its date fields and record it."""
-    on = on or _today()
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why, for the record.")})
-    if on > _today():
-        raise ValidationError({"on": _("The date cannot be in the future.")})
-    locked = Auditor.objects.select_for_update().get(pk=auditor.pk)
     # A trainee's first move may precede the day the record was added (training taken before
     # they were put on the roster): that day is not a change of standing.
-    first_move = locked.status == AuditorStatus.IN_TRAINING and not locked.status_changes.exists()
-    if locked.status_changed_on and on < locked.status_changed_on and not first_move:
-        raise ValidationError(
-            {
-                "on": _("The date cannot be before the last change of standing (%(last)s).")
-                % {"last": locked.status_changed_on.isoformat()}
-            }
-        )
-    method: Callable[[], None] = getattr(locked, action)
-    if not can_proceed(method):
-        raise ValidationError(
-            _("An auditor who is %(status)s cannot be moved this way (%(action)s).")
-            % {"status": locked.get_status_display().lower(), "action": action}
-        )
-    before = locked.status
-    method()
-    for name, value in (changes or {}).items():
-        setattr(locked, name, value)
-    locked.status_changed_on = on
-    _save(locked, actor, exclude=("status", "user"))
-    AuditorStatusChange.objects.create(
-        auditor=locked,
-        transition=action,
-        from_status=before,
-        to_status=locked.status,
-        changed_on=on,
-        actor=_actor(actor),
+    first_move = auditor.status == AuditorStatus.IN_TRAINING and not auditor.status_changes.exists()
+    return lifecycle.move(
+        auditor,
+        action,
+        actor=actor,
+        on=on,
         reason=reason,
+        record=AuditorStatusChange,
+        owner_field="auditor",
+        refusal=_("An auditor who is %(status)s cannot be moved this way (%(action)s)."),
+        changes=changes,
+        check_order=not first_move,
+        exclude=("user",),
     )
-    return locked
 
 
 @transaction.atomic
 def pass_training(*, auditor: Auditor, actor: Any, reason: str, on: date | None = None) -> Auditor:
     """Record passed auditor training: the student audit is due within the rules' window."""
-    on = on or _today()
+    on = on or lifecycle.today()
     window = ProgramRules.objects.in_force(on).student_audit_window_months
     return _move(
         auditor,
@@ -267,10 +230,10 @@ def pass_training(*, auditor: Auditor, actor: Any, reason: str, on: date | None 
 @transaction.atomic
 def record_student_audit(*, auditor: Auditor, actor: Any, on: date | None = None) -> Auditor:
     """Record that a student completed the student audit (certification follows)."""
-    on = on or _today()
+    on = on or lifecycle.today()
     if auditor.status != AuditorStatus.STUDENT:
         raise ValidationError(_("Only a student has a student audit to record."))
-    if on > _today():
+    if on > lifecycle.today():
         raise ValidationError({"on": _("The student audit cannot be in the future.")})
     if auditor.trained_on and on < auditor.trained_on:
         raise ValidationError({"on": _("The student audit cannot come before the training.")})
@@ -293,7 +256,7 @@ def certify_auditor(
     on: date | None = None,
 ) -> Auditor:
     """Certify the auditor from a date; the certification expires after the rules' years."""
-    on = on or _today()
+    on = on or lifecycle.today()
     number = (certification_number or "").strip()
     if not number:
         raise ValidationError({"certification_number": _("Give the certification number.")})
@@ -309,7 +272,7 @@ def recertify_auditor(
     *, auditor: Auditor, actor: Any, reason: str, on: date | None = None
 ) -> Auditor:
     """Renew a certification for another period from the date (requalification, R-16)."""
-    on = on or _today()
+    on = on or lifecycle.today()
     changes = _certification(on, auditor.certification_number)
     return _move(auditor, "recertify", actor=actor, on=on, reason=reason, changes=changes)
 
@@ -382,7 +345,7 @@ def lapse_expired_certifications(*, today: date | None = None) -> int:
     queries (one update, one bulk insert of history rows and one of status changes), whatever
     the size of the roster.
     """
-    today = today or _today()
+    today = today or lifecycle.today()
     expired = list(
         Auditor.objects.select_for_update()
         .filter(status=AuditorStatus.CERTIFIED, expires_on__lte=today)
@@ -421,7 +384,7 @@ CPD_FIELDS = ("activity", "kind", "done_on", "hours", "evidence")
 def log_cpd(*, auditor: Auditor, actor: Any, **fields: Any) -> CPDActivity:
     """Add an activity to the auditor's CPD log."""
     _check_fields(fields, CPD_FIELDS)
-    if fields.get("done_on") and fields["done_on"] > _today():
+    if fields.get("done_on") and fields["done_on"] > lifecycle.today():
         raise ValidationError({"done_on": _("The activity cannot be in the future.")})
     return _save(CPDActivity(auditor=auditor, **fields), actor)
 
@@ -435,7 +398,7 @@ def update_cpd(*, actor: Any, entry: CPDActivity | None = None, **changes: Any) 
     if entry is None:
         entry = changes.pop("activity")
     _check_fields(changes, CPD_FIELDS)
-    if changes.get("done_on") and changes["done_on"] > _today():
+    if changes.get("done_on") and changes["done_on"] > lifecycle.today():
         raise ValidationError({"done_on": _("The activity cannot be in the future.")})
     for name, value in changes.items():
         setattr(entry, name, value)
@@ -445,7 +408,7 @@ def update_cpd(*, actor: Any, entry: CPDActivity | None = None, **changes: Any) 
 @transaction.atomic
 def delete_cpd(*, activity: CPDActivity, actor: Any) -> None:
     """Remove a CPD log entry (its history is kept)."""
-    _stamp(activity, actor)
+    lifecycle.stamp(activity, actor)
     activity.delete()
 
 
@@ -470,7 +433,7 @@ def file_declaration(
     on: date | None = None,
 ) -> AnnualDeclaration:
     """File the auditor's annual declaration for a year (this year or the next)."""
-    on = on or _today()
+    on = on or lifecycle.today()
     if getattr(actor, "role", None) == Role.AUDITOR and year not in (on.year, on.year + 1):
         raise ValidationError(
             {
@@ -490,7 +453,7 @@ def file_declaration(
         independent=independent,
         information_accurate=information_accurate,
         submitted_on=on,
-        submitted_by=_actor(actor),
+        submitted_by=lifecycle.actor_or_none(actor),
     )
     return _save(declaration, actor)
 
@@ -508,7 +471,7 @@ def record_engagement(*, auditor: Auditor, actor: Any, **fields: Any) -> Consult
         else EngagementSource.STAFF
     )
     engagement = ConsultingEngagement(
-        auditor=auditor, source=source, recorded_by=_actor(actor), **fields
+        auditor=auditor, source=source, recorded_by=lifecycle.actor_or_none(actor), **fields
     )
     return _save(engagement, actor)
 
@@ -579,7 +542,7 @@ def enrol(
         employer=employer,
         name=name,
         email=email,
-        enrolled_on=on or _today(),
+        enrolled_on=on or lifecycle.today(),
     )
     return _save(enrolment, actor)
 
@@ -630,7 +593,7 @@ def record_result(*, enrolment: Enrolment, actor: Any, attended: bool, result: s
             pass_training(
                 auditor=auditor,
                 actor=actor,
-                on=min(completed_on, _today()),
+                on=min(completed_on, lifecycle.today()),
                 reason=_("Passed %(session)s") % {"session": session},
             )
     else:
@@ -648,7 +611,7 @@ def plan_eaqas(*, year: int, actor: Any, on: date | None = None) -> list[EAQA]:
     The roster is the external auditors certified when it runs; the share is the year's
     rules' (those of January 1). Running it again plans only what is still missing.
     """
-    on = on or _today()
+    on = on or lifecycle.today()
     rules = ProgramRules.objects.for_year(year)
     roster = Auditor.objects.filter(kind=AuditorKind.EXTERNAL, status=AuditorStatus.CERTIFIED)
     required = eaqa_required(roster.count(), fraction=rules.eaqa_fraction)
@@ -726,7 +689,7 @@ def record_completion(
     already recorded.
     """
     email = (email or "").strip()
-    if completed_on and completed_on > _today():
+    if completed_on and completed_on > lifecycle.today():
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     duplicate = CourseCompletion.objects.filter(
         course=course, email__iexact=email, completed_on=completed_on

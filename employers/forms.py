@@ -1,14 +1,13 @@
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Fieldset, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
+from cor_portal.ui.forms import DateInput, form_helper
 from cor_portal.uploads import validate_upload_size
 
 from . import imports
@@ -21,21 +20,6 @@ from .models import (
     GapAnalysis,
     Interaction,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _helper(*layout: Any, submit: str | Promise) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit))
-    return helper
 
 
 class ClassificationUnitChoiceField(forms.ModelMultipleChoiceField):
@@ -66,7 +50,7 @@ class EmployerForm(forms.ModelForm):
         for name, prompt in (("region", _("Choose a region")), ("sector", _("Choose a sector"))):
             field = self.fields[name]
             field.choices = [("", prompt), *list(field.choices)[1:]]  # type: ignore[attr-defined]
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(
                 _("Organization"),
                 Row(Column("legal_name"), Column("trade_name")),
@@ -107,7 +91,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, submit: str, **kwargs: Any) -> None:
         kwargs["initial"] = {"on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.helper = _helper("on", "reason", submit=submit)
+        self.helper = form_helper("on", "reason", submit=submit)
 
 
 class ContactForm(forms.ModelForm):
@@ -117,7 +101,7 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("first_name"), Column("last_name")),
             "title",
             Row(Column("email"), Column("phone")),
@@ -151,7 +135,7 @@ class InteractionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("occurred_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("kind"), Column("source"), Column("occurred_on")),
             "summary",
             "notes",
@@ -193,7 +177,7 @@ class GapAnalysisForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("offered_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("offered_on"), Column("requested_on"), Column("scheduled_on")),
             Row(Column("completed_on"), Column("declined_on"), Column("consultant")),
             "findings",
@@ -210,14 +194,7 @@ class ClassificationUnitForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update(inputmode="numeric", maxlength=6)
-        self.helper = _helper("code", "description", "aligned", submit=_("Save the unit"))
-
-
-class ConfirmForm(forms.Form):
-    """An empty form that confirms a destructive action (POST with the CSRF token)."""
-
-    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        self.helper = form_helper("code", "description", "aligned", submit=_("Save the unit"))
 
 
 class ImportForm(forms.Form):
@@ -233,7 +210,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs.update(accept=".csv,.xlsx")
-        self.helper = _helper("kind", "file", submit=_("Preview the import"))
+        self.helper = form_helper("kind", "file", submit=_("Preview the import"))
         self.helper.form_tag = False
 
     def clean_file(self) -> Any:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, Transition, transition
 from simple_history.models import HistoricalRecords
 
+from cor_portal.lifecycle import StatusChange
 from cor_portal.uploads import PDF_VALIDATORS, RandomUploadPath
 
 from .choices import (
@@ -233,31 +234,18 @@ class Employer(FSMModelMixin, models.Model):
         """Come back as an enquiry after withdrawing."""
 
 
-class EmployerStatusChange(models.Model):
+class EmployerStatusChange(StatusChange):
     """One move through the lifecycle: from, to, when, who and why (R-3)."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="status_changes")
-    transition = models.CharField(_("action"), max_length=32)
     from_status = models.CharField(_("from"), max_length=32, choices=S.choices)
     to_status = models.CharField(_("to"), max_length=32, choices=S.choices)
-    changed_on = models.DateField(_("date"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"))
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = EmployerChildQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["-changed_on", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.employer}: {self.from_status} → {self.to_status} on {self.changed_on}"

@@ -9,12 +9,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import can_proceed
 from simple_history.utils import bulk_update_with_history
 
+from cor_portal import lifecycle
 from cor_portal.accounts.choices import Role
 from cor_portal.program.models import ProgramRules
 
@@ -35,13 +34,7 @@ from .models import (
 User = get_user_model()
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
-def _stamp(obj: Any, actor: Any) -> None:
-    """Name the actor in the history row the next save writes."""
-    obj._history_user = actor if getattr(actor, "pk", None) else None
+REFUSAL = gettext_lazy("An employer that is %(status)s cannot be moved this way (%(action)s).")
 
 
 def validate_account_number(number: str, *, on: date) -> None:
@@ -104,7 +97,7 @@ def create_employer(
     **details: Any,
 ) -> Employer:
     """Record a new employer as an enquiry, with its size class assessed."""
-    on = on or _today()
+    on = on or lifecycle.today()
     unknown = set(details) - set(EMPLOYER_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"unknown employer fields: {sorted(unknown)}")
@@ -124,7 +117,7 @@ def create_employer(
         )
     assess_size(employer, on=on)
     employer.full_clean(exclude=["classification_units", "status"])
-    _stamp(employer, actor)
+    lifecycle.stamp(employer, actor)
     employer.save()
     employer.classification_units.set(classification_units)
     return employer
@@ -140,7 +133,7 @@ def update_employer(
     **changes: Any,
 ) -> Employer:
     """Change an employer's details and reassess its size class; the status is not touched."""
-    on = on or _today()
+    on = on or lifecycle.today()
     unknown = set(changes) - set(EMPLOYER_DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"unknown employer fields: {sorted(unknown)}")
@@ -156,7 +149,7 @@ def update_employer(
         )
     assess_size(employer, on=on)
     employer.full_clean(exclude=["classification_units", "status"])
-    _stamp(employer, actor)
+    lifecycle.stamp(employer, actor)
     employer.save()
     if classification_units is not None:
         employer.classification_units.set(classification_units)
@@ -166,7 +159,7 @@ def update_employer(
 @transaction.atomic
 def recompute_size_classes(*, on: date | None = None, actor: Any = None) -> int:
     """Reassess every employer's size class for a new year (R-2); return how many changed."""
-    on = on or _today()
+    on = on or lifecycle.today()
     rules = ProgramRules.objects.in_force(on)
     changed = []
     # Whole rows: the history rows bulk_update_with_history writes read every field, and a
@@ -186,48 +179,19 @@ def recompute_size_classes(*, on: date | None = None, actor: Any = None) -> int:
 # R-3 lifecycle ------------------------------------------------------------------------------
 
 
-def _check_allowed(employer: Employer, action: str) -> None:
-    """Refuse a move that R-3 does not allow from the employer's status."""
-    if not can_proceed(getattr(employer, action)):
-        raise ValidationError(
-            _("An employer that is %(status)s cannot be moved this way (%(action)s).")
-            % {"status": employer.get_status_display().lower(), "action": action}
-        )
-
-
 def _move(employer: Employer, action: str, *, actor: Any, on: date | None, reason: str) -> Employer:
-    """Move the employer through one lifecycle transition and record it."""
-    on = on or _today()
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why, for the record.")})
-    if on > _today():
-        raise ValidationError({"on": _("The date cannot be in the future.")})
-    locked = Employer.objects.select_for_update().get(pk=employer.pk)
-    if locked.status_changed_on and on < locked.status_changed_on:
-        raise ValidationError(
-            {
-                "on": _("The date cannot be before the last status change (%(last)s).")
-                % {"last": locked.status_changed_on.isoformat()}
-            }
-        )
-    _check_allowed(locked, action)
-    method: Callable[[], None] = getattr(locked, action)
-    before = locked.status
-    method()
-    locked.status_changed_on = on
-    _stamp(locked, actor)
-    locked.save()
-    EmployerStatusChange.objects.create(
-        employer=locked,
-        transition=action,
-        from_status=before,
-        to_status=locked.status,
-        changed_on=on,
-        actor=actor if getattr(actor, "pk", None) else None,
+    """Move the employer through one lifecycle transition (R-3) and record it."""
+    return lifecycle.move(
+        employer,
+        action,
+        actor=actor,
+        on=on,
         reason=reason,
+        record=EmployerStatusChange,
+        owner_field="employer",
+        refusal=str(REFUSAL),
+        exclude=("classification_units",),
     )
-    return locked
 
 
 @transaction.atomic
@@ -243,10 +207,11 @@ def register_employer(
 
     Records the registration and offers a gap analysis (R-4) if none is open.
     """
-    on = on or _today()
+    on = on or lifecycle.today()
     # Judge R-1 on the row as it is now (locked until commit), not on the caller's copy.
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    _check_allowed(employer, "register")  # before R-1: a certified NAO is refused for its status
+    # Before R-1: a certified NAO is refused for its status, not for its approval.
+    lifecycle.check_allowed(employer, "register", str(REFUSAL))
     units = list(employer.classification_units.all())
     if not units:
         raise ValidationError(_("Record the employer's classification units before registering."))
@@ -269,7 +234,7 @@ def register_employer(
         employer=employer,
         program=program,
         registered_on=on,
-        defaults={"recorded_by": actor if getattr(actor, "pk", None) else None},
+        defaults={"recorded_by": lifecycle.actor_or_none(actor)},
     )
     if not employer.gap_analyses.waiting().exists():
         GapAnalysis.objects.create(employer=employer, offered_on=on)
@@ -390,7 +355,7 @@ def _clear_other_primary(contact: Contact, actor: Any) -> None:
     others = Contact.objects.filter(employer_id=contact.employer_id, is_primary=True)
     for other in others.exclude(pk=contact.pk).select_for_update():
         other.is_primary = False
-        _stamp(other, actor)
+        lifecycle.stamp(other, actor)
         other.save(update_fields=["is_primary"])
 
 
@@ -403,7 +368,7 @@ def add_contact(*, employer: Employer, actor: Any, **fields: Any) -> Contact:
     contact = Contact(employer=employer, **fields)
     contact.full_clean(exclude=["user"], validate_constraints=False)
     _clear_other_primary(contact, actor)
-    _stamp(contact, actor)
+    lifecycle.stamp(contact, actor)
     contact.save()
     return contact
 
@@ -418,7 +383,7 @@ def update_contact(*, contact: Contact, actor: Any, **changes: Any) -> Contact:
         setattr(contact, name, value)
     contact.full_clean(exclude=["user"], validate_constraints=False)
     _clear_other_primary(contact, actor)
-    _stamp(contact, actor)
+    lifecycle.stamp(contact, actor)
     contact.save()
     if contact.user is not None and "email" in changes and contact.user.email != contact.email:
         User.objects.filter(pk=contact.user.pk).update(email=contact.email)
@@ -432,7 +397,7 @@ def remove_contact(*, contact: Contact, actor: Any) -> None:
         raise ValidationError(_("You cannot remove your own contact record."))
     if contact.user_id:
         User.objects.filter(pk=contact.user_id).update(is_active=False)
-    _stamp(contact, actor)
+    lifecycle.stamp(contact, actor)
     contact.delete()
 
 
@@ -458,7 +423,7 @@ def grant_portal_access(
         user.set_unusable_password()
     user.save()
     contact.user = user
-    _stamp(contact, actor)
+    lifecycle.stamp(contact, actor)
     contact.save(update_fields=["user"])
     return user
 
@@ -494,7 +459,7 @@ def _save_child(obj: Any, actor: Any, fields: dict[str, Any], allowed: tuple[str
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean()
-    _stamp(obj, actor)
+    lifecycle.stamp(obj, actor)
     obj.save()
     return obj
 
@@ -502,7 +467,7 @@ def _save_child(obj: Any, actor: Any, fields: dict[str, Any], allowed: tuple[str
 @transaction.atomic
 def log_interaction(*, employer: Employer, actor: Any, **fields: Any) -> Interaction:
     """Log an enquiry, consultation or outreach contact with its source (R-4)."""
-    fields.setdefault("staff_member", actor if getattr(actor, "pk", None) else None)
+    fields.setdefault("staff_member", lifecycle.actor_or_none(actor))
     return _save_child(Interaction(employer=employer), actor, fields, INTERACTION_FIELDS)
 
 
@@ -520,14 +485,14 @@ def complete_follow_up(
     if interaction.follow_up_due is None:
         raise ValidationError(_("This interaction has no follow-up to complete."))
     return _save_child(
-        interaction, actor, {"follow_up_done_on": on or _today()}, INTERACTION_FIELDS
+        interaction, actor, {"follow_up_done_on": on or lifecycle.today()}, INTERACTION_FIELDS
     )
 
 
 @transaction.atomic
 def record_gap_analysis(*, employer: Employer, actor: Any, **fields: Any) -> GapAnalysis:
     """Record a gap analysis offered to (or requested by) the employer."""
-    fields.setdefault("offered_on", _today())
+    fields.setdefault("offered_on", lifecycle.today())
     _no_report_is_none(fields)
     return _save_child(GapAnalysis(employer=employer), actor, fields, GAP_ANALYSIS_FIELDS)
 
@@ -567,5 +532,5 @@ def delete_classification_unit(*, unit: ClassificationUnit, actor: Any) -> None:
             _("%(count)s employers hold this classification unit; it cannot be deleted.")
             % {"count": unit.employers.count()}
         )
-    _stamp(unit, actor)
+    lifecycle.stamp(unit, actor)
     unit.delete()

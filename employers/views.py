@@ -17,6 +17,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.ui import import_views
+from cor_portal.ui.forms import ConfirmForm
 from cor_portal.ui.history import history_entries
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin
 
@@ -24,7 +25,6 @@ from . import imports, services
 from .filters import ClassificationUnitFilter, EmployerFilter, GapAnalysisFilter, InteractionFilter
 from .forms import (
     ClassificationUnitForm,
-    ConfirmForm,
     ContactForm,
     EmployerForm,
     GapAnalysisForm,

@@ -16,7 +16,10 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from auditors.selectors import standing_for
+from auditors.tests.factories import AuditorFactory
 from employers.models import Employer
 from employers.tests.factories import ClassificationUnitFactory, EmployerFactory, employer_user
 
@@ -146,4 +149,57 @@ def test_api_docs_render_within_the_csp(page, live_server):
     expect(page.get_by_text("COR Portal API").first).to_be_visible()
     expect(page.locator(".opblock").first).to_be_visible()
     shoot(page, "08-api-docs")
+    assert log.unexpected() == []
+
+
+def test_auditor_logs_cpd_and_declares_and_staff_see_them_eligible(
+    page, live_server, staff_user, auditor_user, employer_a
+):
+    base = live_server.url
+    today = timezone.localdate()
+    auditor = AuditorFactory(user=auditor_user)  # certified and valid, no declaration yet
+    log = BrowserLog(page)
+    assert not standing_for(auditor, employer_id=employer_a.pk, starts_on=today).eligible
+
+    # The auditor signs in to the workspace, where the missing declaration is the first thing.
+    sign_in(page, base, auditor_user.username)
+    expect(page).to_have_url(f"{base}/auditor/")
+    expect(page.get_by_text(f"File your annual declaration for {today.year}")).to_be_visible()
+    shoot(page, "09-auditor-workspace")
+
+    # Logs a CPD activity.
+    page.get_by_role("link", name="Log CPD").first.click()
+    page.get_by_label("Activity").fill("COR auditor update webinar")
+    page.get_by_label("Kind").select_option(label="Conference or webinar")
+    page.get_by_label("Hours").fill("3.5")
+    shoot(page, "10-cpd-form")
+    page.get_by_role("button", name="Save the activity").click()
+    expect(page).to_have_url(f"{base}/auditor/")
+    expect(page.get_by_role("cell", name="COR auditor update webinar Conference")).to_be_visible()
+
+    # Files this year's declaration: the CPD hours come from the log; every box is ticked.
+    page.get_by_role("region", name="What you need to do").get_by_role(
+        "link", name=f"File your {today.year} declaration"
+    ).click()
+    expect(page.get_by_label("CPD hours in the past year")).to_have_value("3.50")
+    page.get_by_role("button", name="File the declaration").click()
+    expect(page.get_by_text("Tick this box to file the declaration.").first).to_be_visible()
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    shoot(page, "11-declaration-form")
+    page.get_by_role("button", name="File the declaration").click()
+    expect(page).to_have_url(f"{base}/auditor/")
+    expect(page.get_by_text(f"File your annual declaration for {today.year}")).to_have_count(0)
+    shoot(page, "12-auditor-declared")
+    sign_out(page)
+
+    # Staff check the auditor against the employer from today: eligible now.
+    sign_in(page, base, staff_user.username)
+    page.goto(f"{base}/auditors/{auditor.pk}/")
+    page.get_by_label("Employer").select_option(label=str(employer_a))
+    page.get_by_label("Audit starts on").fill(today.isoformat())
+    page.get_by_role("button", name="Check eligibility").click()
+    expect(page.get_by_text(f"{auditor.name} may audit {employer_a}")).to_be_visible()
+    shoot(page, "13-staff-sees-eligible")
+    assert standing_for(auditor, employer_id=employer_a.pk, starts_on=today).eligible
     assert log.unexpected() == []

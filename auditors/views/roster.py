@@ -19,6 +19,7 @@ from django.views.generic.detail import SingleObjectMixin
 from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.program.models import ProgramRules
 from cor_portal.program.periods import add_months
+from cor_portal.ui.forms import ConfirmForm
 from cor_portal.ui.history import history_entries
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin
 
@@ -27,7 +28,6 @@ from ..choices import AuditorStatus
 from ..filters import AuditorFilter
 from ..forms import (
     AuditorForm,
-    ConfirmForm,
     CPDActivityForm,
     DeclarationForm,
     EligibilityForm,
