@@ -12,6 +12,7 @@ from cor_portal.homes import views as home_views
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("employers.api.urls")),
     path("", include("auditors.api.urls")),
+    path("", include("audits.api.urls")),
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
 ]
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("portal/auditors/", AuditorDirectoryView.as_view(), name="auditor-directory"),
     path("employers/", include("employers.urls")),
     path("auditors/", include("auditors.urls")),
+    path("audits/", include("audits.urls")),
+    # --- verify, calendar, notifications ---
     path("dashboard/", include("workplan.urls")),
     path("healthz", home_views.healthz, name="healthz"),
     path(

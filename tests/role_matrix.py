@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from importlib import import_module
 from typing import Any
@@ -51,6 +52,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from auditors.tests.factories import (
     AuditorFactory,
@@ -61,6 +63,12 @@ from auditors.tests.factories import (
     EnrolmentFactory,
     TrainingSessionFactory,
     declared,
+)
+from audits.tests.factories import (
+    AuditFactory,
+    CertificateFactory,
+    ExtensionFactory,
+    SubmissionFactory,
 )
 from employers.tests.factories import ContactFactory, GapAnalysisFactory, InteractionFactory
 
@@ -222,6 +230,37 @@ class World:
     def session_a(self) -> Any:
         """Return a training session of the course."""
         return TrainingSessionFactory(course=self.course_a)
+
+    # Audits: employer A's, led by the ``auditor`` actor.
+
+    @cached_property
+    def audit_a(self) -> Any:
+        """Return a planned certification audit of employer A led by the auditor."""
+        return AuditFactory(employer=self.employer_a, lead_auditor=self.auditor_a)
+
+    @cached_property
+    def submission_a(self) -> Any:
+        """Return the audit's first submission, with its PDF report."""
+        report = ContentFile(b"%PDF-1.4\n% matrix\n", name="report.pdf")
+        return SubmissionFactory(audit=self.audit_a, report=report)
+
+    @cached_property
+    def extension_a(self) -> Any:
+        """Return an extension request on the audit."""
+        return ExtensionFactory(audit=self.audit_a)
+
+    @cached_property
+    def certificate_a(self) -> Any:
+        """Return a valid certificate of employer A, audited by the auditor."""
+        audit = AuditFactory(
+            employer=self.employer_a,
+            lead_auditor=self.auditor_a,
+            status="approved",
+            starts_on=timezone.localdate() - timedelta(days=400),
+            last_onsite_on=timezone.localdate() - timedelta(days=365),
+            passed=True,
+        )
+        return CertificateFactory(audit=audit)
 
     @cached_property
     def enrolment_a(self) -> Any:
@@ -430,6 +469,14 @@ CASES: list[Case] = [
     Case("auditors:eaqa-report", _a("eaqa_a"), page(staff=200)),
     # Auditors: directory and API ----------------------------------------------------------------
     # --- auditors api cases ---
+    # Audits: staff pages ------------------------------------------------------------------------
+    # --- audits staff cases ---
+    # Audits: the auditor's work -----------------------------------------------------------------
+    # --- audits auditor cases ---
+    # Audits: fragments, certificates, verify, calendar, notifications ---------------------------
+    # --- audits public cases ---
+    # Audits: API --------------------------------------------------------------------------------
+    # --- audits api cases ---
     # The external-auditor directory: staff and employer contacts (an employer sees every
     # listed auditor, not only those of its region).
     Case("auditor-directory", None, page(staff=200, employers=200)),

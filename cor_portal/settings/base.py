@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cor_portal.homes",
     "cor_portal.ui",
     "cor_portal.demo",
+    "cor_portal.notifications",
     "employers",
     "auditors",
     "audits",

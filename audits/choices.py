@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditType(models.TextChoices):
+    CERTIFICATION = "certification", _("Certification")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    RECERTIFICATION = "recertification", _("Recertification")
+    WIVA = "wiva", _("WIVA (WorkSafeBC-initiated verification)")
+
+
+class AuditStatus(models.TextChoices):
+    """The audit's path from planning to a QA decision (R-9, R-12)."""
+
+    PLANNED = "planned", _("Planned")
+    NOTICE_FILED = "notice_filed", _("Notice filed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ONSITE_COMPLETE = "onsite_complete", _("Onsite complete")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_QA = "in_qa", _("In QA")
+    RETURNED = "returned", _("Returned for revision")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+    UNSUCCESSFUL = "unsuccessful", _("Unsuccessful")
+    VERIFICATION_REQUIRED = "verification_required", _("Verification audit required")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Deadline(models.TextChoices):
+    """The four clocks of an audit."""
+
+    NOTICE = "notice", _("Notice of Audit")
+    ONSITE = "onsite", _("Onsite work")
+    SUBMISSION = "submission", _("Report to QA")
+    FINAL = "final", _("Final report")
+
+
+class ExtensionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    LAPSED = "lapsed", _("Lapsed")
+    SUPERSEDED = "superseded", _("Superseded")

@@ -1,0 +1,468 @@
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, Transition, transition
+from simple_history.models import HistoricalRecords
+
+from auditors.models import Auditor
+from cor_portal.lifecycle import StatusChange
+from cor_portal.uploads import PDF_VALIDATORS, RandomUploadPath
+from employers.choices import Program
+from employers.models import ClassificationUnit, Employer
+
+from .choices import AuditStatus, AuditType, CertificateStatus, Deadline, ExtensionStatus
+from .querysets import AuditChildQuerySet, AuditQuerySet, CertificateQuerySet
+
+S = AuditStatus
+# The statuses in which each clock is still running (its piece of work not yet delivered).
+OPEN_FOR = {
+    Deadline.NOTICE: (S.PLANNED,),
+    Deadline.ONSITE: (S.PLANNED, S.NOTICE_FILED, S.IN_PROGRESS),
+    Deadline.SUBMISSION: (S.ONSITE_COMPLETE,),
+    Deadline.FINAL: (S.PLANNED, S.NOTICE_FILED, S.IN_PROGRESS, S.ONSITE_COMPLETE, S.RETURNED),
+}
+CLOSED = (S.APPROVED, S.UNSUCCESSFUL, S.VERIFICATION_REQUIRED, S.CANCELLED)
+
+
+class AuditTool(models.Model):
+    """A program's audit tool: its elements and their points are data (R-10)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    program = models.CharField(_("program"), max_length=8, choices=Program.choices)
+    active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("audit tool")
+        verbose_name_plural = _("audit tools")
+        ordering = ["program", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditElement(models.Model):
+    """One element of an audit tool (e.g. Hazard Identification & Control)."""
+
+    tool = models.ForeignKey(AuditTool, on_delete=models.CASCADE, related_name="elements")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=200)
+    max_points = models.DecimalField(
+        _("points available"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("audit element")
+        verbose_name_plural = _("audit elements")
+        ordering = ["tool", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "number"], name="auditelement_unique_number"),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="auditelement_points"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Certificate(models.Model):
+    """A COR certificate (R-11): dated the last onsite day of a passed, approved audit."""
+
+    number = models.CharField(_("certificate number"), max_length=32, unique=True)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="certificates")
+    audit = models.OneToOneField(
+        "Audit", on_delete=models.PROTECT, related_name="certificate", verbose_name=_("audit")
+    )
+    certified_on = models.DateField(_("certified on"))
+    expires_on = models.DateField(_("expires on"))
+    classification_units = models.ManyToManyField(
+        ClassificationUnit, related_name="certificates", verbose_name=_("classification units")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+    )
+    ended_on = models.DateField(_("lapsed or superseded on"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=300, blank=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-certified_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("certified_on")), name="certificate_expiry_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_on"])]
+
+    def __str__(self) -> str:
+        return f"COR {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("audits:certificate-detail", args=[self.pk])
+
+
+class Audit(FSMModelMixin, models.Model):
+    """A COR audit of an employer: its type, people, dates, clocks and status (R-5 to R-11).
+
+    The four due dates are stored from ``audits.deadlines.audit_deadlines`` whenever the
+    dates or approved extensions change, so lists and the daily sweep query columns.
+    """
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="audits")
+    audit_type = models.CharField(_("type"), max_length=16, choices=AuditType.choices)
+    tool = models.ForeignKey(AuditTool, on_delete=models.PROTECT, related_name="audits")
+    cycle_certificate = models.ForeignKey(
+        Certificate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycle_audits",
+        verbose_name=_("cycle of certificate"),
+        help_text=_("The certificate whose cycle this maintenance or recertification serves."),
+    )
+    cycle_year = models.PositiveSmallIntegerField(_("cycle year"), null=True, blank=True)
+    scope = models.ManyToManyField(
+        ClassificationUnit, related_name="audits", verbose_name=_("scope (CUs audited)")
+    )
+    lead_auditor = models.ForeignKey(
+        Auditor, on_delete=models.PROTECT, related_name="led_audits", verbose_name=_("lead auditor")
+    )
+    student_auditors = models.ManyToManyField(
+        Auditor, blank=True, related_name="student_audits", verbose_name=_("student auditors")
+    )
+    verification_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verifications",
+        verbose_name=_("verification of"),
+    )
+    status = FSMField(
+        _("status"), max_length=24, choices=S.choices, default=S.PLANNED, protected=True
+    )
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    starts_on = models.DateField(_("start date"))
+    last_onsite_on = models.DateField(_("last onsite day"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension days approved"), default=0)
+    # Stored from audit_deadlines(); recomputed by the services.
+    notice_due = models.DateField(_("Notice of Audit due"))
+    onsite_due = models.DateField(_("onsite work due"))
+    submission_due = models.DateField(_("report to QA due"), null=True, blank=True)
+    final_due = models.DateField(_("final report due"))
+    # Notice of Audit (R-8, R-7's declaration).
+    notice_filed_on = models.DateField(_("Notice of Audit filed on"), null=True, blank=True)
+    no_conflict_declared = models.BooleanField(
+        _("the auditor declared no consulting for this employer"), default=False
+    )
+    sites = models.TextField(_("sites and interview sample"), blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Result of the latest submission (R-10), kept for lists and the employer's released view.
+    overall_percent = models.DecimalField(
+        _("overall score (%)"), max_digits=9, decimal_places=5, null=True, blank=True
+    )
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # Flags for staff (set by the services).
+    past_cutoff = models.BooleanField(
+        _("onsite deadline after the cycle year's cutoff"), default=False
+    )
+    notice_late = models.BooleanField(_("notice filed late"), default=False)
+    onsite_overrun = models.BooleanField(_("onsite work overran"), default=False)
+    submission_late = models.BooleanField(_("submitted late"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    if TYPE_CHECKING:  # django-fsm adds these for the status field
+        get_available_status_transitions: Callable[[], Iterator[Transition]]
+        get_all_status_transitions: Callable[[], Iterator[Transition]]
+
+    history = HistoricalRecords(m2m_fields=[scope])
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit")
+        verbose_name_plural = _("audits")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_onsite_on__isnull=True) | Q(last_onsite_on__gte=F("starts_on")),
+                name="audit_onsite_after_start",
+                violation_error_message=_("The last onsite day cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_due__lt=F("starts_on"))
+                & Q(onsite_due__gt=F("starts_on"))
+                & Q(final_due__gte=F("onsite_due")),
+                name="audit_deadline_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(submission_due__isnull=True) | Q(submission_due__lte=F("final_due")),
+                name="audit_submission_before_final",
+            ),
+            models.CheckConstraint(
+                condition=Q(overall_percent__isnull=True)
+                | (Q(overall_percent__gte=0) & Q(overall_percent__lte=100)),
+                name="audit_score_range",
+            ),
+            models.CheckConstraint(condition=Q(status__in=S.values), name="audit_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "notice_due"]),
+            models.Index(fields=["status", "onsite_due"]),
+            models.Index(fields=["status", "submission_due"]),
+            models.Index(fields=["status", "final_due"]),
+            models.Index(fields=["employer", "-starts_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audit_type_display()} audit of {self.employer} ({self.starts_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("audits:detail", args=[self.pk])
+
+    def due(self, deadline: str):
+        """Return the due date of one of the four clocks."""
+        return getattr(self, f"{deadline}_due")
+
+    def is_open(self, deadline: str) -> bool:
+        """Return whether the clock is still running in the audit's status."""
+        return self.status in OPEN_FOR[Deadline(deadline)]
+
+    # The status machine. Each method only moves the state; services do the rest.
+
+    @transition(field=status, source=S.PLANNED, target=S.NOTICE_FILED)
+    def file_notice(self) -> None:
+        """File the Notice of Audit."""
+
+    @transition(field=status, source=[S.PLANNED, S.NOTICE_FILED], target=S.IN_PROGRESS)
+    def start(self) -> None:
+        """Begin the audit's onsite work."""
+
+    @transition(field=status, source=S.IN_PROGRESS, target=S.ONSITE_COMPLETE)
+    def complete_onsite(self) -> None:
+        """Finish onsite work (the last onsite day is known)."""
+
+    @transition(field=status, source=S.ONSITE_COMPLETE, target=S.SUBMITTED)
+    def submit(self) -> None:
+        """Submit the report and scores to QA."""
+
+    @transition(field=status, source=[S.SUBMITTED, S.RESUBMITTED], target=S.IN_QA)
+    def start_review(self) -> None:
+        """Begin the desktop QA review."""
+
+    @transition(field=status, source=S.IN_QA, target=S.RETURNED)
+    def return_for_revision(self) -> None:
+        """Send the audit back to the auditor with notes."""
+
+    @transition(field=status, source=S.RETURNED, target=S.RESUBMITTED)
+    def resubmit(self) -> None:
+        """Send a revised report back to QA."""
+
+    @transition(field=status, source=[S.SUBMITTED, S.RESUBMITTED, S.IN_QA], target=S.APPROVED)
+    def approve(self) -> None:
+        """Release the result: approved."""
+
+    @transition(field=status, source=[S.SUBMITTED, S.RESUBMITTED, S.IN_QA], target=S.UNSUCCESSFUL)
+    def reject(self) -> None:
+        """Release the result: unsuccessful."""
+
+    @transition(field=status, source=S.IN_QA, target=S.VERIFICATION_REQUIRED)
+    def require_verification(self) -> None:
+        """Decide that a verification audit is required."""
+
+    @transition(
+        field=status,
+        source=[S.PLANNED, S.NOTICE_FILED, S.IN_PROGRESS, S.ONSITE_COMPLETE],
+        target=S.CANCELLED,
+    )
+    def cancel(self) -> None:
+        """Cancel the audit before it is submitted."""
+
+
+class AuditStatusChange(StatusChange):
+    """One move of an audit through its status machine."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=24, choices=S.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=S.choices)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("audit status change")
+        verbose_name_plural = _("audit status changes")
+
+    def __str__(self) -> str:
+        return f"{self.audit}: {self.from_status} → {self.to_status} on {self.changed_on}"
+
+
+class Submission(models.Model):
+    """A revision of an audit's report and scores: a draft until submitted; every one is kept."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveSmallIntegerField(_("revision"))
+    report = models.FileField(
+        _("report (PDF)"),
+        upload_to=RandomUploadPath("audit-reports"),
+        blank=True,
+        validators=PDF_VALIDATORS,
+    )
+    report_name = models.CharField(_("file name"), max_length=200, blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overall_percent = models.DecimalField(
+        _("overall score (%)"), max_digits=9, decimal_places=5, null=True, blank=True
+    )
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    late = models.BooleanField(_("late"), default=False)
+
+    history = HistoricalRecords()
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["audit", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "number"], name="submission_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit}: revision {self.number}"
+
+
+class ElementScore(models.Model):
+    """An element's points in one submission: earned out of applicable (R-10)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
+    element = models.ForeignKey(AuditElement, on_delete=models.PROTECT, related_name="scores")
+    earned = models.DecimalField(
+        _("earned"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    applicable = models.DecimalField(
+        _("applicable"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("element score")
+        verbose_name_plural = _("element scores")
+        ordering = ["submission", "element__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "element"], name="elementscore_unique"),
+            models.CheckConstraint(
+                condition=Q(earned__gte=0) & Q(earned__lte=F("applicable")),
+                name="elementscore_earned_within_applicable",
+                violation_error_message=_(
+                    "Earned points must be between 0 and the applicable points."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.earned}/{self.applicable}"
+
+
+class Extension(models.Model):
+    """A request for more days to submit the report (R-9), decided by staff."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("days"), validators=[MinValueValidator(1)])
+    reason = models.TextField(_("reason"))
+    requested_on = models.DateField(_("requested on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.REQUESTED,
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    history = HistoricalRecords()
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["-requested_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days__gte=1) & Q(days__lte=120), name="extension_days_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days} days for {self.audit}"
+
+
+class DeadlineReminder(models.Model):
+    """A reminder or overdue notice sent for an audit's deadline: once per deadline and offset.
+
+    ``days_before`` is 14, 7 or 1 for reminders and 0 for the overdue notice.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="reminders")
+    deadline = models.CharField(_("deadline"), max_length=16, choices=Deadline.choices)
+    due_on = models.DateField(_("due on"))
+    days_before = models.SmallIntegerField(_("days before"))
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "deadline", "due_on", "days_before"],
+                name="deadlinereminder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit}: {self.deadline} {self.days_before} days before {self.due_on}"
+
+
+class CertificateReminder(models.Model):
+    """An expiry warning sent for a certificate: once per offset (90 and 30 days)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.SmallIntegerField(_("days before"))
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("certificate reminder")
+        verbose_name_plural = _("certificate reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "days_before"], name="certificatereminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate}: {self.days_before} days before expiry"

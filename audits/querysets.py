@@ -1,0 +1,92 @@
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+
+from cor_portal.accounts.choices import Role
+
+
+def _employer_of(user):
+    from employers.selectors import employer_id_for
+
+    return employer_id_for(user)
+
+
+class AuditQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AuditQuerySet":
+        """Return the audits the user may see.
+
+        Staff: all. An auditor: the audits they lead or take part in as a student. An
+        employer contact: its employer's audits (results are released separately).
+        """
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role == Role.STAFF:
+            return self
+        if user.role == Role.AUDITOR:
+            return self.filter(
+                Q(lead_auditor__user=user)
+                | Q(
+                    pk__in=self.model.student_auditors.through.objects.filter(
+                        auditor__user=user
+                    ).values("audit_id")
+                )
+            )
+        if user.role == Role.EMPLOYER:
+            employer_id = _employer_of(user)
+            return self.filter(employer_id=employer_id) if employer_id else self.none()
+        return self.none()
+
+    def open(self) -> "AuditQuerySet":
+        """Return audits not yet decided or cancelled."""
+        from .models import CLOSED
+
+        return self.exclude(status__in=CLOSED)
+
+    def open_for(self, deadline: str) -> "AuditQuerySet":
+        """Return audits whose clock for the deadline is still running."""
+        from .choices import Deadline
+        from .models import OPEN_FOR
+
+        return self.filter(status__in=OPEN_FOR[Deadline(deadline)])
+
+    def due_between(self, deadline: str, start: date, end: date) -> "AuditQuerySet":
+        """Return audits with the deadline running and due between two dates, inclusive."""
+        return self.open_for(deadline).filter(
+            **{f"{deadline}_due__gte": start, f"{deadline}_due__lte": end}
+        )
+
+    def overdue(self, *, as_of: date) -> "AuditQuerySet":
+        """Return audits with any running clock past its due date."""
+        from .models import OPEN_FOR
+
+        condition = Q()
+        for deadline, statuses in OPEN_FOR.items():
+            condition |= Q(status__in=statuses, **{f"{deadline}_due__lt": as_of})
+        return self.filter(condition)
+
+
+class AuditChildQuerySet(models.QuerySet):
+    """Records of one audit: visible exactly when their audit is."""
+
+    def visible_to(self, user) -> "AuditChildQuerySet":
+        from .models import Audit
+
+        return self.filter(audit__in=Audit.objects.visible_to(user).values("pk"))
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CertificateQuerySet":
+        """Return the certificates the user may see: all for staff, its own for an employer."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role == Role.STAFF:
+            return self
+        if user.role == Role.EMPLOYER:
+            employer_id = _employer_of(user)
+            return self.filter(employer_id=employer_id) if employer_id else self.none()
+        return self.none()
+
+    def valid_on(self, day: date) -> "CertificateQuerySet":
+        """Return certificates valid on the day: issued on or before it, expiring after it."""
+        return self.filter(status="valid", certified_on__lte=day, expires_on__gt=day)
