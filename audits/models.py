@@ -28,6 +28,7 @@ OPEN_FOR = {
     Deadline.FINAL: (S.PLANNED, S.NOTICE_FILED, S.IN_PROGRESS, S.ONSITE_COMPLETE, S.RETURNED),
 }
 CLOSED = (S.APPROVED, S.UNSUCCESSFUL, S.VERIFICATION_REQUIRED, S.CANCELLED)
+EXTENSION_MAX_DAYS = 120  # the most days one extension request may ask for
 
 
 class AuditTool(models.Model):
@@ -414,7 +415,8 @@ class Extension(models.Model):
         ordering = ["-requested_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(days__gte=1) & Q(days__lte=120), name="extension_days_range"
+                condition=Q(days__gte=1) & Q(days__lte=EXTENSION_MAX_DAYS),
+                name="extension_days_range",
             ),
         ]
 

@@ -15,6 +15,8 @@ def leads_audit(user, audit) -> bool:
 rules.add_perm("audits.access_board", is_staff_member)
 rules.add_perm("audits.view_audit", is_staff_member | is_auditor | is_employer_contact)
 rules.add_perm("audits.view_certificate", is_staff_member | is_employer_contact)
+# Extension requests: staff, and auditors for their own audits (scoped by visible_to).
+rules.add_perm("audits.view_extension", is_staff_member | is_auditor)
 
 # Actions.
 rules.add_perm("audits.plan_audit", is_staff_member)

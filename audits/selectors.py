@@ -4,14 +4,37 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
+from django.utils.translation import gettext_lazy as _
 
 from cor_portal.program.models import ProgramRules
 from employers.models import Employer
 
-from .choices import AuditStatus, AuditType, CertificateStatus, Deadline
+from .choices import AuditStatus, AuditType, CertificateStatus, Deadline, ExtensionStatus
 from .cycles import CycleYear, cycle_schedule
-from .models import CLOSED, OPEN_FOR, Audit, Certificate
+from .models import (
+    CLOSED,
+    OPEN_FOR,
+    Audit,
+    AuditElement,
+    Certificate,
+    ElementScore,
+    Extension,
+    Submission,
+)
 
 AMBER_DAYS = 14
 
@@ -51,9 +74,15 @@ def countdowns(audit: Audit, *, today: date) -> list[Countdown]:
             result.append(Countdown(deadline, deadline.label, due, None, "done"))
             continue
         days = (due - today).days
-        state = "red" if days < 0 else "amber" if days <= AMBER_DAYS else "green"
-        result.append(Countdown(deadline, deadline.label, due, days, state))
+        result.append(Countdown(deadline, deadline.label, due, days, traffic_light(days)))
     return result
+
+
+def traffic_light(days_left: int) -> str:
+    """Return a running clock's light: red when overdue, amber within 14 days, else green."""
+    if days_left < 0:
+        return "red"
+    return "amber" if days_left <= AMBER_DAYS else "green"
 
 
 def next_countdown(audit: Audit, *, today: date) -> Countdown | None:
@@ -142,10 +171,10 @@ def cycle_for(employer: Employer, *, today: date) -> Cycle | None:
 def _year_state(year: CycleYear, audits: tuple[Audit, ...], *, today: date) -> str:
     if any(a.last_onsite_on and a.last_onsite_on <= year.due_by for a in audits):
         return "done"
+    if today > year.due_by:  # R-5: onsite work not finished by the cutoff, planned or not
+        return "missed"
     if audits:
         return "planned"
-    if today > year.due_by:
-        return "missed"
     if today.year == year.calendar_year:
         return "due"
     return "upcoming"
@@ -155,11 +184,14 @@ def _year_state(year: CycleYear, audits: tuple[Audit, ...], *, today: date) -> s
 
 
 def certificates_expiring(*, as_of: date, days: int = 90) -> QuerySet[Certificate]:
-    """Return valid certificates expiring within ``days`` of the date, soonest first."""
+    """Return certificates still valid on the date that expire within ``days``, soonest first.
+
+    One expiring on the date itself is no longer valid (valid while day < expires_on).
+    """
     return (
         Certificate.objects.filter(
             status=CertificateStatus.VALID,
-            expires_on__gte=as_of,
+            expires_on__gt=as_of,
             expires_on__lte=as_of + timedelta(days=days),
         )
         .select_related("employer")
@@ -198,3 +230,189 @@ def audits_submitted(*, start: date, end: date) -> int:
 def audits_decided(*, start: date, end: date) -> int:
     """Return how many audits received a QA decision in the period."""
     return Audit.objects.filter(decided_on__gte=start, decided_on__lte=end).count()
+
+
+# The staff board and "today" ----------------------------------------------------------------
+
+# Submitted or resubmitted reports, and those under review: the QA team's queue.
+WAITING_FOR_QA = (AuditStatus.SUBMITTED, AuditStatus.RESUBMITTED, AuditStatus.IN_QA)
+# Sorts after every real date: an audit with no clock running comes last.
+NO_CLOCK = date(9999, 12, 31)
+SOON_DAYS = 7
+
+
+def with_next_due(queryset: QuerySet[Audit]) -> QuerySet[Audit]:
+    """Annotate ``next_due``: the nearest due date of a running clock, else ``NO_CLOCK``.
+
+    The same clock as ``next_countdown``, in SQL, so lists can sort by it.
+    """
+    dues = [
+        Case(
+            When(
+                Q(status__in=OPEN_FOR[deadline], **{f"{deadline}_due__isnull": False}),
+                then=F(f"{deadline}_due"),
+            ),
+            default=Value(NO_CLOCK),
+            output_field=DateField(),
+        )
+        for deadline in Deadline
+    ]
+    return queryset.annotate(next_due=Least(*dues))
+
+
+def due_within(*, today: date, days: int = SOON_DAYS) -> QuerySet[Audit]:
+    """Return audits with a running clock due from today to ``days`` later, inclusive."""
+    return due_between(start=today, end=today + timedelta(days=days))
+
+
+def extension_waiting() -> Exists:
+    """Return the condition "an extension request of the audit waits for a decision"."""
+    return Exists(Extension.objects.filter(audit=OuterRef("pk"), status=ExtensionStatus.REQUESTED))
+
+
+def staff_counts(*, today: date) -> dict[str, int]:
+    """Return the board's counts in one query: overdue, due within 7 days, QA, extensions."""
+    return Audit.objects.aggregate(
+        overdue=Count("pk", filter=Q(pk__in=Audit.objects.overdue(as_of=today).values("pk"))),
+        due_soon=Count("pk", filter=Q(pk__in=due_within(today=today).values("pk"))),
+        waiting_for_qa=Count("pk", filter=Q(status__in=WAITING_FOR_QA)),
+        extensions_waiting=Count("pk", filter=Q(extension_waiting())),
+    )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit in a short list, with its nearest running clock."""
+
+    audit: Audit
+    countdown: Countdown | None
+
+
+def with_countdowns(audits: Any, *, today: date) -> list[AuditRow]:
+    """Return the audits as rows with their next countdown (no query per row)."""
+    return [AuditRow(audit, next_countdown(audit, today=today)) for audit in audits]
+
+
+def staff_today(*, today: date, rows: int = 8) -> dict[str, Any]:
+    """Return the audit panels of the staff home, in a constant number of queries.
+
+    The counts of the board, the audits overdue or due within a week (nearest first) and
+    the certificates expiring within 90 days.
+    """
+    late_or_soon = Audit.objects.filter(
+        Q(pk__in=Audit.objects.overdue(as_of=today).values("pk"))
+        | Q(pk__in=due_within(today=today).values("pk"))
+    )
+    urgent = with_next_due(board(late_or_soon)).order_by("next_due", "pk")
+    expiring = certificates_expiring(as_of=today, days=90)
+    return {
+        "audit_counts": staff_counts(today=today),
+        "urgent_audits": with_countdowns(urgent[:rows], today=today),
+        "certificates_expiring": list(expiring[:rows]),
+        "certificates_expiring_count": expiring.count(),
+    }
+
+
+# The auditor's work and the employer's audits -----------------------------------------------
+
+# Results the employer may see: the QA decision has been released.
+RELEASED = (AuditStatus.APPROVED, AuditStatus.UNSUCCESSFUL)
+
+
+def audits_to_work_on(auditor_id: int) -> QuerySet[Audit]:
+    """Return the auditor's open audits with what decides their next step (one query).
+
+    ``draft_has_report`` and ``draft_unscored`` (an element of the tool without a score in
+    the draft) decide between "Enter scores" and "Submit"; ``extension_pending`` tells
+    whether a request waits for staff.
+    """
+    drafts = Submission.objects.filter(audit=OuterRef("pk"), submitted_on__isnull=True)
+    scored = ElementScore.objects.filter(
+        submission__audit=OuterRef(OuterRef("pk")), submission__submitted_on__isnull=True
+    ).values("element_id")
+    unscored = AuditElement.objects.filter(tool=OuterRef("tool")).exclude(pk__in=scored)
+    return audits_led_by(auditor_id).annotate(
+        draft_has_report=Exists(drafts.exclude(report="")),
+        draft_unscored=Exists(unscored),
+        extension_pending=extension_waiting(),
+    )
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """The step an audit waits for from its lead auditor: a label and the page's URL name."""
+
+    label: Any
+    url_name: str
+
+
+def next_action(audit: Audit) -> NextAction | None:
+    """Return the lead auditor's next step on the audit, or None while it is with QA or closed.
+
+    Reads the annotations of ``audits_to_work_on`` when present (no query).
+    """
+    status = audit.status
+    if status == AuditStatus.PLANNED:
+        return NextAction(_("File the notice"), "audits:notice")
+    if status == AuditStatus.NOTICE_FILED:
+        return NextAction(_("Start the audit"), "audits:start")
+    if status == AuditStatus.IN_PROGRESS:
+        return NextAction(_("Record onsite complete"), "audits:onsite")
+    if status in (AuditStatus.ONSITE_COMPLETE, AuditStatus.RETURNED):
+        ready = getattr(audit, "draft_has_report", False) and not getattr(
+            audit, "draft_unscored", True
+        )
+        if ready:
+            return NextAction(_("Submit the report"), "audits:submit")
+        return NextAction(_("Enter scores and report"), "audits:work")
+    return None
+
+
+def audits_of_employer(employer_id: int, *, limit: int = 10) -> list[Audit]:
+    """Return an employer's audits, latest start first (one query), cancelled ones left out."""
+    audits = board(Audit.objects.filter(employer_id=employer_id))
+    return list(audits.exclude(status=AuditStatus.CANCELLED).order_by("-starts_on", "-pk")[:limit])
+
+
+# Running clocks as rows (the deadlines API) -------------------------------------------------
+
+
+def running_deadlines(
+    audits: QuerySet[Audit],
+    *,
+    deadlines: tuple[str, ...] = tuple(Deadline.values),
+    due_from: date | None = None,
+    due_to: date | None = None,
+) -> QuerySet[Any]:
+    """Return one row per running clock of the audits, soonest first, as a single query.
+
+    Each row is a dict of ``audit_id``, ``employer_id``, ``employer_name``, ``deadline`` and
+    ``due_on``: the union of the four clocks' columns, so a page of it costs one count and
+    one select whatever the number of audits. ``due_from`` and ``due_to`` bound the due date
+    (both inclusive).
+    """
+    parts = []
+    for deadline in Deadline:
+        if deadline.value not in deadlines:
+            continue
+        column = f"{deadline.value}_due"
+        bounds: dict[str, Any] = {f"{column}__isnull": False}
+        if due_from is not None:
+            bounds[f"{column}__gte"] = due_from
+        if due_to is not None:
+            bounds[f"{column}__lte"] = due_to
+        parts.append(
+            audits.filter(status__in=OPEN_FOR[deadline], **bounds)
+            .order_by()
+            .annotate(
+                audit_id=F("pk"),
+                employer_name=F("employer__legal_name"),
+                deadline=Value(deadline.value),
+                due_on=F(column),
+            )
+            .values("audit_id", "employer_id", "employer_name", "deadline", "due_on")
+        )
+    if not parts:
+        return Audit.objects.none().values("pk")
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return rows.order_by("due_on", "audit_id", "deadline")

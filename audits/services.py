@@ -26,6 +26,7 @@ from .cycles import cycle_schedule, cycle_year_for
 from .deadlines import DeadlineRules, audit_deadlines
 from .eligibility import external_auditor_required
 from .models import (
+    EXTENSION_MAX_DAYS,
     Audit,
     AuditStatusChange,
     AuditTool,
@@ -173,6 +174,8 @@ def plan_audit(
     certification (R-3).
     """
     on = on or lifecycle.today()
+    # Judge the lifecycle on the row as it is now (locked until commit), not the caller's copy.
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
     check_assignment(
         employer=employer, audit_type=audit_type, lead_auditor=lead_auditor, starts_on=starts_on
     )
@@ -196,7 +199,9 @@ def plan_audit(
     lifecycle.stamp(audit, actor)
     audit.save()
     audit.scope.set(units)
-    audit.student_auditors.set(list(student_auditors))
+    students = list(student_auditors)
+    if students:
+        audit.student_auditors.set(students)
     if audit_type in CERTIFYING and employer.status in (
         EmployerStatus.REGISTERED,
         EmployerStatus.LAPSED,
@@ -251,6 +256,10 @@ def _move(
         refusal=REFUSAL,
         changes=changes,
         check_order=False,
+        # The audit's constraints (date order, score range) hold by construction: the
+        # services compute the dates with audit_deadlines and the score with score_audit,
+        # and refuse a last onsite day before the start; the database still enforces them.
+        validate_constraints=False,
     )
 
 
@@ -385,7 +394,12 @@ def save_draft(
 ) -> Submission:
     """Save the report and element scores being prepared ({element id: (earned, applicable)})."""
     if audit.status not in SCORABLE:
-        raise ValidationError(_("Scores and the report can be entered once the audit has started."))
+        raise ValidationError(
+            _(
+                "Scores and the report can be entered once the audit has started, until they "
+                "are submitted to QA (or QA returns the audit)."
+            )
+        )
     draft = _draft(audit)
     if report is not None:
         draft.report = report
@@ -438,6 +452,14 @@ def result_of(submission: Submission) -> AuditResult:
         raise ValidationError(str(error)) from error
 
 
+def report_due(audit: Audit) -> date | None:
+    """Return the deadline a report submitted now is checked against (R-9).
+
+    The report-to-QA deadline; for a revision after QA returned the audit, the final one.
+    """
+    return audit.final_due if audit.status == S.RETURNED else audit.submission_due
+
+
 @transaction.atomic
 def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submission:
     """Submit the report and scores to QA: onsite work must be complete, every element scored.
@@ -460,7 +482,7 @@ def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submis
         )
     result = result_of(draft)
     revision = audit.status == S.RETURNED
-    due = audit.final_due if revision else audit.submission_due
+    due = report_due(audit)
     draft.submitted_on = on
     draft.submitted_by = lifecycle.actor_or_none(actor)
     draft.overall_percent = result.overall_percent.quantize(Decimal("0.00001"))
@@ -517,7 +539,9 @@ def approve_audit(*, audit: Audit, actor: Any, reason: str = "", on: date | None
     A certification or recertification audit that did not pass cannot be approved.
     """
     on = on or lifecycle.today()
-    if audit.audit_type in CERTIFYING and audit.passed is not True:
+    # Judge the result stored by the latest submission, not the caller's copy of the audit.
+    passed = Audit.objects.filter(pk=audit.pk).values_list("passed", flat=True).get()
+    if audit.audit_type in CERTIFYING and passed is not True:
         raise ValidationError(
             _(
                 "This audit did not pass (80% overall and 50% in every element): mark it "
@@ -533,7 +557,7 @@ def approve_audit(*, audit: Audit, actor: Any, reason: str = "", on: date | None
         changes={"decided_on": on},
     )
     if audit.audit_type in CERTIFYING:
-        issue_certificate(audit=audit, actor=actor)
+        issue_certificate(audit=audit, actor=actor, on=on)
     notify(
         _people(audit),
         subject=_("Audit approved: %(employer)s") % {"employer": audit.employer},
@@ -551,13 +575,14 @@ def reject_audit(*, audit: Audit, actor: Any, reason: str, on: date | None = Non
     audit = _move(audit, "reject", actor=actor, on=on, reason=reason, changes={"decided_on": on})
     employer = audit.employer
     if (
-        audit.audit_type == AuditType.CERTIFICATION
+        audit.audit_type in CERTIFYING
         and employer.status == EmployerStatus.CERTIFICATION_IN_PROGRESS
     ):
         employer_services.fail_certification(employer=employer, actor=actor, on=on, reason=reason)
     if audit.audit_type == AuditType.RECERTIFICATION:
-        certificate = current_certificate(employer, on=on)
-        if certificate is not None:
+        # The certificate whose cycle it renews, even if it expired while QA decided.
+        certificate = audit.cycle_certificate or current_certificate(employer, on=on)
+        if certificate is not None and certificate.status == CertificateStatus.VALID:
             lapse_certificate(
                 certificate=certificate,
                 actor=actor,
@@ -569,6 +594,28 @@ def reject_audit(*, audit: Audit, actor: Any, reason: str, on: date | None = Non
         subject=_("Audit unsuccessful: %(employer)s") % {"employer": employer},
         template="audit_decided",
         context={"audit": audit, "decision": _("unsuccessful"), "reason": reason},
+        url=audit.get_absolute_url(),
+    )
+    return audit
+
+
+@transaction.atomic
+def require_verification(*, audit: Audit, actor: Any, reason: str, on: date | None = None) -> Audit:
+    """Decide, after the QA review, that a verification audit is required (R-12)."""
+    on = on or lifecycle.today()
+    audit = _move(
+        audit,
+        "require_verification",
+        actor=actor,
+        on=on,
+        reason=reason,
+        changes={"decided_on": on},
+    )
+    notify(
+        _people(audit),
+        subject=_("Verification audit required: %(employer)s") % {"employer": audit.employer},
+        template="audit_decided",
+        context={"audit": audit, "decision": _("verification audit required"), "reason": reason},
         url=audit.get_absolute_url(),
     )
     return audit
@@ -592,6 +639,10 @@ def request_extension(
         raise ValidationError(_("This audit is closed."))
     if audit.extensions.filter(status=ExtensionStatus.REQUESTED).exists():
         raise ValidationError(_("A request for this audit is already waiting for a decision."))
+    if isinstance(days, int) and not 1 <= days <= EXTENSION_MAX_DAYS:
+        raise ValidationError(
+            {"days": _("Ask for 1 to %(max)s days.") % {"max": EXTENSION_MAX_DAYS}}
+        )
     extension = Extension(
         audit=audit,
         days=days,
@@ -650,11 +701,12 @@ def decide_extension(
 
 
 @transaction.atomic
-def issue_certificate(*, audit: Audit, actor: Any) -> Certificate:
+def issue_certificate(*, audit: Audit, actor: Any, on: date | None = None) -> Certificate:
     """Issue the certificate of a passed, approved certification or recertification audit.
 
     Dated the last onsite day, covering the audit's scope, expiring after the rules' years;
-    an earlier certificate of the employer is superseded, and the employer is certified.
+    an earlier certificate of the employer is superseded, and the employer is certified
+    (its lifecycle records the approval's date, ``on``).
     """
     if audit.status != S.APPROVED or audit.passed is not True or audit.audit_type not in CERTIFYING:
         raise ValidationError(_("Only a passed, approved certification audit earns a certificate."))
@@ -683,9 +735,10 @@ def issue_certificate(*, audit: Audit, actor: Any) -> Certificate:
     )
     employer = audit.employer
     reason = _("Certificate %(number)s issued") % {"number": certificate.number}
-    today = lifecycle.today()
     if employer.status == EmployerStatus.CERTIFICATION_IN_PROGRESS:
-        employer_services.certify_employer(employer=employer, actor=actor, on=today, reason=reason)
+        employer_services.certify_employer(
+            employer=employer, actor=actor, on=on or audit.decided_on, reason=reason
+        )
     notify(
         _people(audit),
         subject=_("Certificate issued: %(employer)s") % {"employer": employer},

@@ -5,9 +5,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
+from cor_portal.notifications.models import Notification
 
 # The navigation of each role, in one place, read by the base template: a label and a URL
 # name, or a label and a list of such pairs (a menu).
@@ -22,6 +24,14 @@ NAVIGATION: dict[str, list[NavEntry]] = {
                 (_("Interactions"), "employers:interaction-list"),
                 (_("Gap analyses"), "employers:gap-analysis-list"),
                 (_("Classification units"), "employers:cu-list"),
+            ],
+        ),
+        (
+            _("Audits"),
+            [
+                (_("Audit board"), "audits:board"),
+                (_("Plan an audit"), "audits:plan"),
+                (_("Certificates"), "audits:certificate-list"),
             ],
         ),
         (
@@ -43,7 +53,7 @@ NAVIGATION: dict[str, list[NavEntry]] = {
 
 
 def portal(request: HttpRequest) -> dict:
-    """Return the association name and the signed-in user's navigation.
+    """Return the association name and the signed-in user's navigation (and see ``_personal``).
 
     The current page is the link whose address is the longest start of the page's address;
     it and its menu are marked active.
@@ -68,7 +78,26 @@ def portal(request: HttpRequest) -> dict:
             for child in item["children"]:
                 child["active"] = child is current
             item["active"] = item is current or any(c["active"] for c in item["children"])
-    return {"association_name": settings.COR_ASSOCIATION_NAME, "nav_links": items}
+    context = {"association_name": settings.COR_ASSOCIATION_NAME, "nav_links": items}
+    if user is not None and user.is_authenticated:
+        context.update(_personal(request, user))
+    return context
+
+
+def _personal(request: HttpRequest, user: Any) -> dict[str, Any]:
+    """Return the user's unread notification count and private calendar feed address.
+
+    The count is lazy: one query, made only by a template that shows it (the navbar loads
+    its badge with htmx, so other pages make no query for it).
+    """
+    return {
+        "unread_notifications": SimpleLazyObject(
+            lambda: Notification.objects.visible_to(user).unread().count()
+        ),
+        "calendar_feed_url": request.build_absolute_uri(
+            reverse("calendar", kwargs={"token": user.calendar_token})
+        ),
+    }
 
 
 def _within(path: str, url: str) -> bool:

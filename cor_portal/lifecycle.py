@@ -84,13 +84,17 @@ def move(
     changes: dict[str, Any] | None = None,
     check_order: bool = True,
     exclude: tuple[str, ...] = (),
+    validate_constraints: bool = True,
 ) -> M:
     """Move ``obj`` through the transition method ``action`` and record it; return the row.
 
     ``refusal`` is the message for a move the status does not allow, with ``%(status)s``
     and ``%(action)s``. With ``check_order`` the date may not come before the record's
     ``status_changed_on``. ``changes`` are set on the row with the move (dates that follow
-    from it); the row is validated without ``exclude`` and the status.
+    from it); a move with changes validates the row without ``exclude`` and the status,
+    and its constraints unless ``validate_constraints`` is off (Django checks each with a
+    query: an app whose services establish them before the move leaves them to the
+    database).
     """
     on = on or today()
     reason = (reason or "").strip()
@@ -114,7 +118,10 @@ def move(
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
     locked.status_changed_on = on  # type: ignore[attr-defined]
-    locked.full_clean(exclude=["status", *exclude])
+    if changes:
+        # A bare move changes only the status (the machine allows it) and its date: the row
+        # was valid when saved, so only a move with dated fields has anything to validate.
+        locked.full_clean(exclude=["status", *exclude], validate_constraints=validate_constraints)
     stamp(locked, actor)
     locked.save()
     values: dict[str, Any] = {

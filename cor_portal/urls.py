@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from auditors.views.directory import DirectoryView as AuditorDirectoryView
+from audits.views import calendar as calendar_views
+from audits.views import public as verify_views
 from cor_portal.homes import views as home_views
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -24,6 +26,21 @@ urlpatterns = [
     path("auditors/", include("auditors.urls")),
     path("audits/", include("audits.urls")),
     # --- verify, calendar, notifications ---
+    path("calendar/", calendar_views.CalendarHelpView.as_view(), name="calendar-help"),
+    path("calendar/reset/", calendar_views.CalendarResetView.as_view(), name="calendar-reset"),
+    path("calendar/<str:token>.ics", calendar_views.feed, name="calendar"),
+    path("notifications/", include("cor_portal.notifications.urls")),
+    path("verify/", verify_views.VerifyView.as_view(), name="verify"),
+    path(
+        "verify/certified/",
+        verify_views.VerifyDirectoryView.as_view(),
+        name="verify-directory",
+    ),
+    path(
+        "verify/<str:number>/",
+        verify_views.VerifyCertificateView.as_view(),
+        name="verify-certificate",
+    ),
     path("dashboard/", include("workplan.urls")),
     path("healthz", home_views.healthz, name="healthz"),
     path(

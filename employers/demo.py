@@ -2,6 +2,12 @@
 
 Everything goes through the services, so the demo data obeys the same rules as real data.
 Running it again adds nothing: employers are keyed by their account number.
+
+Employers whose final status follows from audits (certification in progress, certified,
+lapsed) are only registered here: the audits demo (``audits/demo.py``, run after the
+auditors') plans their certification audits, which starts their certification, approves
+them, which certifies them, and lapses the certificates of those that missed a maintenance
+year, so every status has the audits and certificates that explain it.
 """
 
 import random
@@ -74,21 +80,21 @@ EMPLOYERS: list[tuple[str, str, str, str, list[str], int | None, str | None, str
 ]
 # fmt: on
 
-# The lifecycle actions that take a new employer (an enquiry) to each final status.
+# The lifecycle actions that take a new employer (an enquiry) to each final status; the
+# audits demo takes the registered ones on to certification in progress, certified or lapsed.
 PATHS = {
     "enquiry": [],
     "registered": ["register"],
-    "certification_in_progress": ["register", "start_certification"],
-    "certified": ["register", "start_certification", "certify"],
-    "lapsed": ["register", "start_certification", "certify", "lapse"],
+    "certification_in_progress": ["register"],
+    "certified": ["register"],
+    "lapsed": ["register"],
     "withdrawn": ["register", "withdraw"],
     "removed": ["register", "start_certification", "remove"],
 }
+AUDITED_SINCE_JOINING = ("certified", "lapsed")
 REASONS = {
     "register": "Registration form and CU eligibility confirmed",
     "start_certification": "Notice of Audit received for the certification audit",
-    "certify": "Certification audit passed and approved by QA",
-    "lapse": "No maintenance audit completed in the cycle year",
     "withdraw": "Employer chose to leave the program",
     "remove": "Terms of participation not met",
 }
@@ -141,7 +147,10 @@ def _create(
     index: int, row: tuple, *, units: dict, today: date, staff: Any, rng: random.Random
 ) -> Employer:
     legal, trade, region, sector, codes, employees, hours, final = row
-    start = today - timedelta(days=720 - index * 17)
+    # Certified and lapsed employers joined years ago: their certificates (audits demo) are
+    # up to three years old.
+    days = 1250 + index * 3 if final in AUDITED_SINCE_JOINING else 720 - index * 17
+    start = today - timedelta(days=days)
     nao = any(not units[code].aligned for code in codes)
     employer = services.create_employer(
         actor=staff,

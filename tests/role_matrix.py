@@ -70,6 +70,7 @@ from audits.tests.factories import (
     ExtensionFactory,
     SubmissionFactory,
 )
+from cor_portal.notifications.models import Notification
 from employers.tests.factories import ContactFactory, GapAnalysisFactory, InteractionFactory
 
 ACTORS = ("staff", "employer_a", "employer_b", "auditor", "other_auditor", "board", "anonymous")
@@ -81,6 +82,7 @@ GROUPS = {
     "everyone": ACTORS,
 }
 MISSING_PK = 999999
+NOTIFICATION_LINK = "/auditor/"
 LOGIN_PATH = "/accounts/login/"
 
 # URL names the matrix does not request, and why. Everything else must have a Case.
@@ -266,6 +268,16 @@ class World:
     def enrolment_a(self) -> Any:
         """Return the auditor's enrolment in the session."""
         return EnrolmentFactory(session=self.session_a, auditor=self.auditor_a)
+
+    @cached_property
+    def notification_a(self) -> Any:
+        """Return a notification of the ``auditor`` actor, linking to their workspace."""
+        return Notification.objects.create(
+            recipient=self.auditor_user,
+            subject="Report to QA due in 7 days",
+            body="A deadline is coming up.",
+            url=NOTIFICATION_LINK,
+        )
 
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -471,12 +483,142 @@ CASES: list[Case] = [
     # --- auditors api cases ---
     # Audits: staff pages ------------------------------------------------------------------------
     # --- audits staff cases ---
+    Case("audits:board", None, page(staff=200)),
+    Case("audits:plan", None, page(staff=200)),
+    # Staff see every audit, the lead auditor theirs, the employer its own.
+    Case(
+        "audits:detail",
+        _a("audit_a"),
+        page(staff=200, employer_a=200, employer_b=404, auditor=200, other_auditor=404),
+    ),
+    Case(
+        "audits:decide",
+        lambda w: {"pk": w.audit_a.pk, "action": "cancel"},
+        page(staff=200),
+    ),
+    Case("audits:extension-decide", _a("extension_a"), page(staff=200)),
+    Case("audits:certificate-list", None, page(staff=200)),
+    Case(
+        "audits:certificate-detail",
+        _a("certificate_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    # Fragments: the employer's cycle (staff and the employer), an auditor's audits (staff
+    # and that auditor). Asked for without htmx, each answers a whole page.
+    Case(
+        "audits:employer-cycle",
+        _a("employer_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    Case(
+        "audits:auditor-audits",
+        _a("auditor_a"),
+        page(staff=200, auditor=200, other_auditor=404),
+    ),
     # Audits: the auditor's work -----------------------------------------------------------------
     # --- audits auditor cases ---
+    # The lead auditor (and staff) open each step of a planned audit. Steps its status does not
+    # allow yet (onsite, scores, submit) answer 200 with the reason in words, not 403: the
+    # page is theirs, only the action waits. Employer A sees the audit but may not act (403);
+    # outsiders find nothing (404).
+    *[
+        Case(
+            name,
+            _a("audit_a"),
+            page(staff=200, auditor=200, other_auditor=404, employer_a=403, employer_b=404),
+        )
+        for name in (
+            "audits:notice",
+            "audits:start",
+            "audits:onsite",
+            "audits:work",
+            "audits:submit",
+            "audits:extension-request",
+        )
+    ],
+    # The report goes to staff and the audit's lead auditor only; never to the employer.
+    Case(
+        "audits:report",
+        _a("submission_a"),
+        page(staff=200, auditor=200, other_auditor=404, employer_a=403, employer_b=404),
+    ),
     # Audits: fragments, certificates, verify, calendar, notifications ---------------------------
     # --- audits public cases ---
+    # The certificate PDF: staff and the certificate's employer (an auditor has no certificates).
+    Case(
+        "audits:certificate-pdf",
+        _a("certificate_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    # Verifying a COR is public: the search, the directory and one certificate's page (the
+    # QR code's target; audits/tests/test_verify.py asks for a wrong number: 404).
+    Case("verify", None, public()),
+    Case("verify-directory", None, public()),
+    Case("verify-certificate", lambda w: {"number": w.certificate_a.number}, public()),
+    # Notifications: each user's own; another's is 404 like a missing one. Opening marks it
+    # read and goes to its link.
+    Case("notifications:list", None, page(signed_in=200)),
+    Case("notifications:badge", None, page(signed_in=200)),
+    Case(
+        "notifications:detail",
+        _a("notification_a"),
+        page(signed_in=404, auditor=Redirect(NOTIFICATION_LINK)),
+    ),
+    # POST only; a signed-in GET is refused, an anonymous one goes to the login page.
+    Case("notifications:mark-all-read", None, page(signed_in=405)),
+    # The calendar feed: the token in the address is the key (calendar apps have no session),
+    # so anyone holding it gets the feed; tests of audits/calendar.py try a wrong token (404).
+    Case("calendar", lambda w: {"token": w.audit_a.lead_auditor.user.calendar_token}, public()),
+    Case("calendar-help", None, page(signed_in=200)),
+    Case("calendar-reset", None, page(signed_in=405)),
     # Audits: API --------------------------------------------------------------------------------
     # --- audits api cases ---
+    # Audits: staff all, an auditor theirs, an employer its own. The actions are POST only:
+    # the section is checked first, then the method (405); who may act on which audit is
+    # tested in audits/tests/test_api.py.
+    Case("api:audit-list", None, api(staff=200, employers=200, auditors=200)),
+    Case(
+        "api:audit-detail",
+        _a("audit_a"),
+        api(staff=200, employer_a=200, employer_b=404, auditor=200, other_auditor=404),
+    ),
+    *[
+        Case(name, _a("audit_a"), api(staff=405, employers=405, auditors=405))
+        for name in (
+            "api:audit-notice",
+            "api:audit-start",
+            "api:audit-onsite",
+            "api:audit-scores",
+            "api:audit-report",
+            "api:audit-submit",
+            "api:audit-extensions",
+            "api:audit-decision",
+        )
+    ],
+    Case("api:audit-element-list", None, api(staff=200, employers=200, auditors=200)),
+    Case(
+        "api:audit-element-detail",
+        lambda w: {"pk": w.audit_a.tool.elements.order_by("number").first().pk},
+        api(staff=200, employers=200, auditors=200),
+    ),
+    # Extension requests: staff and auditors (of their own audits); staff decide (POST).
+    Case("api:extension-list", None, api(staff=200, auditors=200)),
+    Case(
+        "api:extension-detail",
+        _a("extension_a"),
+        api(staff=200, auditor=200, other_auditor=404),
+    ),
+    Case("api:extension-decide", _a("extension_a"), api(staff=405, auditors=405)),
+    Case("api:certificate-list", None, api(staff=200, employers=200)),
+    Case(
+        "api:certificate-detail",
+        _a("certificate_a"),
+        api(staff=200, employer_a=200, employer_b=404),
+    ),
+    # Staff name the employer (?employer=<id>; without it the question is incomplete: 400);
+    # an employer contact gets its own cycle (none yet for employer B: an empty one).
+    Case("api:cycle-list", None, api(staff=400, employers=200)),
+    Case("api:deadline-list", None, api(staff=200, employers=200, auditors=200)),
     # The external-auditor directory: staff and employer contacts (an employer sees every
     # listed auditor, not only those of its region).
     Case("auditor-directory", None, page(staff=200, employers=200)),

@@ -1,5 +1,10 @@
 """The role homes: each composes panels from the apps' selectors."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
@@ -8,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from auditors import selectors as auditor_selectors
+from audits import selectors as audit_selectors
 from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.accounts.choices import Role
 from cor_portal.celery import app as celery_app
@@ -19,6 +25,52 @@ ROLE_HOMES: dict[str, str] = {
     Role.BOARD: "workplan:dashboard",
 }
 PANEL_ROWS = 8
+
+
+@dataclass(frozen=True)
+class ReleasedResult:
+    """An audit's result as the employer sees it once QA has released it."""
+
+    overall_percent: Decimal | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class AuditPanelRow:
+    """An audit in a role home's panel: its clocks, and what its reader may see or do."""
+
+    audit: Any
+    countdowns: list[Any]
+    next_countdown: Any
+    action: Any = None  # the lead auditor's next step (audits.selectors.NextAction)
+    can_extend: bool = False
+    result: ReleasedResult | None = None
+
+
+def auditor_audit_rows(auditor_id: int, *, today: date) -> list[AuditPanelRow]:
+    """Return the auditor's open audits with their clocks and next steps (one query)."""
+    return [
+        AuditPanelRow(
+            audit,
+            audit_selectors.countdowns(audit, today=today),
+            audit_selectors.next_countdown(audit, today=today),
+            action=audit_selectors.next_action(audit),
+            can_extend=audit.is_open("final") and not getattr(audit, "extension_pending", False),
+        )
+        for audit in audit_selectors.audits_to_work_on(auditor_id)
+    ]
+
+
+def employer_audit_rows(employer_id: int, *, today: date) -> list[AuditPanelRow]:
+    """Return the employer's audits with their clocks; the result only once released."""
+    rows = []
+    for audit in audit_selectors.audits_of_employer(employer_id):
+        released = audit.status in audit_selectors.RELEASED
+        result = ReleasedResult(audit.overall_percent, audit.passed) if released else None
+        countdowns = audit_selectors.countdowns(audit, today=today)
+        next_countdown = audit_selectors.next_countdown(audit, today=today)
+        rows.append(AuditPanelRow(audit, countdowns, next_countdown, result=result))
+    return rows
 
 
 class HomeView(SectionRequiredMixin, TemplateView):
@@ -48,6 +100,7 @@ class HomeView(SectionRequiredMixin, TemplateView):
             registrations=recent[:PANEL_ROWS],
             registrations_count=recent.count(),
             status_counts=employer_selectors.status_counts(),
+            **audit_selectors.staff_today(today=today, rows=PANEL_ROWS),
             **kwargs,
         )
 
@@ -60,9 +113,11 @@ class PortalView(SectionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         employer = employer_selectors.employer_for(self.request.user)
-        context = {"employer": employer}
+        context: dict = {"employer": employer}
         if employer is not None:
             context.update(employer_selectors.portal_summary(employer))
+            today = timezone.localdate()
+            context["audit_rows"] = employer_audit_rows(employer.pk, today=today)
         return super().get_context_data(**context, **kwargs)
 
 
@@ -78,6 +133,7 @@ class AuditorWorkspaceView(SectionRequiredMixin, TemplateView):
         if auditor is not None:
             today = timezone.localdate()
             context.update(auditor_selectors.workspace_for(auditor, today=today))
+            context["audit_rows"] = auditor_audit_rows(auditor.pk, today=today)
         return super().get_context_data(**context, **kwargs)
 
 

@@ -13,6 +13,6 @@ from . import services
     retry_backoff=True,
     max_retries=5,
 )
-def send_email(addresses: list[str], payload: dict[str, Any]) -> int:
-    """Send one notification email to each address."""
-    return services.send_email(addresses, payload)
+def send_email(payload: dict[str, Any]) -> int:
+    """Send one notification's emails, already rendered (see ``services.notify_many``)."""
+    return services.send_email(payload)

@@ -229,6 +229,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RegionEnum": "employers.choices.Region",
         "SectorEnum": "employers.choices.Sector",
+        "AuditStatusEnum": "audits.choices.AuditStatus",
+        "CertificateStatusEnum": "audits.choices.CertificateStatus",
+        "AuditDecisionEnum": "audits.api.serializers.DECISIONS",
+        "ExtensionDecisionEnum": "audits.api.serializers.EXTENSION_DECISIONS",
     },
 }
 
@@ -254,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
     "lapse-expired-auditor-certifications": {
         "task": "auditors.tasks.lapse_expired_certifications",
         "schedule": crontab(minute=5, hour=0),
+    },
+    "enforce-audit-deadlines": {
+        "task": "audits.tasks.enforce_deadlines",
+        "schedule": crontab(minute=30, hour=0),
     },
 }
 

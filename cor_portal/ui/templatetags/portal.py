@@ -1,6 +1,6 @@
 """Template tags of the shared look: status tags, money and dates."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
@@ -47,6 +47,23 @@ TONES = {
     "passed": "success",
     "failed": "danger",
     "absent": "warning",
+    # Audits, their extensions, cycle years and certificates (R-5 to R-11).
+    "planned": "primary",
+    "notice_filed": "info",
+    "in_progress": "warning",
+    "onsite_complete": "info",
+    "submitted": "primary",
+    "in_qa": "primary",
+    "returned": "warning",
+    "resubmitted": "primary",
+    "approved": "success",
+    "unsuccessful": "danger",
+    "verification_required": "danger",
+    "cancelled": "secondary",
+    "refused": "danger",
+    "missed": "danger",
+    "superseded": "secondary",
+    "not yet valid": "info",
     # Rows of an import preview.
     "new": "success",
     "update": "primary",
@@ -88,3 +105,20 @@ def query_transform(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def percent(value: object) -> str:
+    """Format a percent to 2 decimals, cut rather than rounded: 79.995 shows 79.99%.
+
+    Pass marks apply to the exact value (R-10), so a failing score never shows as 80.00%.
+    """
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    return f"{amount:.2f}%"

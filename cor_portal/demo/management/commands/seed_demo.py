@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from auditors import demo as auditors_demo
+from audits import demo as audits_demo
 from cor_portal.accounts.choices import Role
 from employers import demo as employers_demo
 
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         users = {}
         user_model = get_user_model()
+        # The demo logins share one password: hash it once (a hash takes ~0.5 s by design).
+        encoded = make_password(password)
         for username, role, first, last in DEMO_USERS:
             user, _ = user_model.objects.get_or_create(
                 username=username,
@@ -48,12 +52,13 @@ class Command(BaseCommand):
             user.role = role
             user.is_active = True
             user.is_staff = user.is_superuser = role == Role.STAFF
-            user.set_password(password)
+            user.password = encoded
             user.save()
             users[role] = user
         summaries = [
             employers_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.EMPLOYER]),
             auditors_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
+            audits_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
         ]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {'; '.join(summaries)}."))
         self.stdout.write(f"Sign in at {settings.COR_SITE_URL}/accounts/login/ as:")
