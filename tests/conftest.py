@@ -11,8 +11,11 @@ from django.utils import timezone
 from cor_portal.program.models import ProgramRules
 from tests.role_matrix import World
 
-# The data migration that seeds the program's rules; its seed() adds the row when it is missing.
-SEED_RULES = import_module("cor_portal.program.migrations.0002_seed_program_rules")
+# The data migrations, each with a seed() that adds its rows when they are missing.
+DATA_MIGRATIONS = [
+    import_module("cor_portal.program.migrations.0002_seed_program_rules"),
+    import_module("audits.migrations.0002_seed_audit_tool"),
+]
 
 
 @pytest.hookimpl(trylast=True)
@@ -55,14 +58,15 @@ def world(employer_a, employer_b, auditor_user, other_auditor_user):
 
 
 @pytest.fixture
-def program_rules(db):
-    """Return the rules in force, seeding them as the data migration does when they are missing.
+def migrated_data(db):
+    """Seed what the data migrations seed (the rules in force, the audit tool) when it is missing.
 
     A transactional test (the browser journeys, with the live server) ends with a flush that
-    empties every table, the migration's ProgramRules row included, so the next transactional
-    test would start without rules.
+    empties every table, the data migrations' rows included, so the next transactional test
+    would start without rules or audit tool. Returns the rules in force.
     """
-    SEED_RULES.seed(apps, None)
+    for migration in DATA_MIGRATIONS:
+        migration.seed(apps, None)
     return ProgramRules.objects.in_force(timezone.localdate())
 
 

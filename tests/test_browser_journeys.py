@@ -5,22 +5,26 @@ reports, and leaves screenshots in /tmp/journey-*.png to look at.
 
 The live server runs in another thread, so the journeys are transactional tests: the data they
 make is committed, and pytest-django flushes every table after each. That flush also removes the
-ProgramRules row of the data migration, so whichever transactional test runs second would have no
-rules; the ``program_rules`` fixture seeds it again when it is missing. (``serialized_rollback``
+rows of the data migrations (the rules, the audit tool), so whichever transactional test runs
+second would have none; the ``migrated_data`` fixture seeds them again when they are missing. (``serialized_rollback``
 is no help here: after a plain transactional test, whose flush re-creates the content types,
 reloading the serialized ones fails on their unique constraint.)
 """
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from auditors.selectors import standing_for
-from auditors.tests.factories import AuditorFactory
+from auditors.tests.factories import AuditorFactory, declared
+from audits.models import Certificate
+from audits.services import plan_audit
 from employers.models import Employer
+from employers.services import register_employer
 from employers.tests.factories import ClassificationUnitFactory, EmployerFactory, employer_user
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
@@ -30,7 +34,7 @@ STATUS = 'dt:text-is("Status") + dd .status-tag'  # the status tag of a status c
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("program_rules"),
+    pytest.mark.usefixtures("migrated_data"),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]
 
@@ -202,4 +206,107 @@ def test_auditor_logs_cpd_and_declares_and_staff_see_them_eligible(
     expect(page.get_by_text(f"{auditor.name} may audit {employer_a}")).to_be_visible()
     shoot(page, "13-staff-sees-eligible")
     assert standing_for(auditor, employer_id=employer_a.pk, starts_on=today).eligible
+    assert log.unexpected() == []
+
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def press(page, name: str) -> None:
+    """Press the page's submit control named ``name`` (a crispy input or a button)."""
+    main = page.locator("main")
+    main.locator(
+        f'input[type=submit][value="{name}"], button[type=submit]:has-text("{name}")'
+    ).first.click()
+
+
+def test_auditor_submits_staff_approve_and_employer_downloads_the_certificate(
+    page, live_server, staff_user, auditor_user, employer_a, employer_a_user, tmp_path
+):
+    base = live_server.url
+    today = timezone.localdate()
+    auditor = AuditorFactory(user=auditor_user)
+    declared(auditor)
+    register_employer(employer=employer_a, actor=staff_user, reason="Registration received")
+    audit = plan_audit(
+        actor=staff_user,
+        employer=employer_a,
+        audit_type="certification",
+        starts_on=today - timedelta(days=10),
+        lead_auditor=auditor,
+    )
+    log = BrowserLog(page)
+    report = tmp_path / "audit-report.pdf"
+    report.write_bytes(PDF)
+
+    # The auditor files the Notice of Audit (the declaration is required), starts the audit
+    # and records the last onsite day.
+    sign_in(page, base, auditor_user.username)
+    expect(page).to_have_url(f"{base}/auditor/")
+    expect(page.get_by_text(str(employer_a)).first).to_be_visible()
+    page.goto(f"{base}/audits/{audit.pk}/notice/")
+    page.get_by_label("Sites and interview sample").fill("Main lodge; 12 interviews")
+    press(page, "File the notice")
+    expect(page.get_by_text("Tick the declaration to file the notice").first).to_be_visible()
+    page.get_by_role("checkbox").check()
+    press(page, "File the notice")
+    page.goto(f"{base}/audits/{audit.pk}/start/")
+    page.get_by_label("Work began on").fill((today - timedelta(days=10)).isoformat())
+    press(page, "Start the audit")
+    page.goto(f"{base}/audits/{audit.pk}/onsite/")
+    page.locator("#id_last_onsite_on").fill((today - timedelta(days=3)).isoformat())
+    page.locator(
+        "main form[method=post] input[type=submit], main form[method=post] button[type=submit]"
+    ).first.click()
+    audit.refresh_from_db()
+    assert audit.status == "onsite_complete"
+
+    # Enters the element scores and uploads the report; the result is computed on the page.
+    page.goto(f"{base}/audits/{audit.pk}/work/")
+    for element in audit.tool.elements.all():
+        page.get_by_label(f"Earned, {element.name}", exact=True).fill("86")
+        page.get_by_label(f"Applicable, {element.name}", exact=True).fill("100")
+    page.get_by_label("Report (PDF)").set_input_files(str(report))
+    shoot(page, "14-audit-scores")
+    press(page, "Save")
+    expect(page.get_by_text("86.00%").first).to_be_visible()
+    page.goto(f"{base}/audits/{audit.pk}/submit/")
+    shoot(page, "15-audit-submit")
+    press(page, "Submit the report to QA")
+    audit.refresh_from_db()
+    assert audit.status == "submitted"
+    assert audit.passed is True
+    sign_out(page)
+
+    # Staff approve it: the certificate is issued.
+    sign_in(page, base, staff_user.username)
+    page.goto(f"{base}/audits/{audit.pk}/decide/approve/")
+    page.get_by_label("Reason").fill(
+        "Desktop QA complete: facts, arithmetic and sampling check out."
+    )
+    page.locator(
+        "main form[method=post] input[type=submit], main form[method=post] button[type=submit]"
+    ).first.click()
+    expect(page).to_have_url(f"{base}/audits/{audit.pk}/")
+    shoot(page, "16-audit-approved")
+    certificate = Certificate.objects.get(audit=audit)
+    assert certificate.certified_on == today - timedelta(days=3)
+    sign_out(page)
+
+    # The employer sees the certificate and downloads its PDF.
+    sign_in(page, base, employer_a_user.username)
+    expect(page).to_have_url(f"{base}/portal/")
+    expect(page.get_by_role("link", name=certificate.number).first).to_be_visible()
+    shoot(page, "17-portal-certificate")
+    page.get_by_role("link", name=certificate.number).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(certificate.number)
+    pdf = page.request.get(f"{base}/audits/certificates/{certificate.pk}/pdf/")
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    employer_a.refresh_from_db()
+    assert employer_a.status == "certified"
     assert log.unexpected() == []
