@@ -15,6 +15,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("employers.api.urls")),
     path("", include("auditors.api.urls")),
     path("", include("audits.api.urls")),
+    # --- qa api ---
+    # --- incentives api ---
+    # --- workplan api ---
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
 ]
 
@@ -25,6 +28,9 @@ urlpatterns = [
     path("employers/", include("employers.urls")),
     path("auditors/", include("auditors.urls")),
     path("audits/", include("audits.urls")),
+    # --- qa ---
+    # --- incentives ---
+    # --- workplan ---
     # --- verify, calendar, notifications ---
     path("calendar/", calendar_views.CalendarHelpView.as_view(), name="calendar-help"),
     path("calendar/reset/", calendar_views.CalendarResetView.as_view(), name="calendar-reset"),

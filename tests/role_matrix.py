@@ -269,6 +269,10 @@ class World:
         """Return the auditor's enrolment in the session."""
         return EnrolmentFactory(session=self.session_a, auditor=self.auditor_a)
 
+    # --- qa world ---
+    # --- incentives world ---
+    # --- workplan world ---
+
     @cached_property
     def notification_a(self) -> Any:
         """Return a notification of the ``auditor`` actor, linking to their workspace."""
@@ -660,6 +664,9 @@ CASES: list[Case] = [
     Case("api:eaqa-list", None, api(staff=200)),
     Case("api:eaqa-detail", _a("eaqa_a"), api(staff=200)),
     Case("api:eaqa-record", _a("eaqa_a"), api(staff=405)),
+    # --- qa cases ---
+    # --- incentives cases ---
+    # --- workplan cases ---
 ]
 
 

@@ -59,6 +59,9 @@ class Command(BaseCommand):
             employers_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.EMPLOYER]),
             auditors_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
             audits_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
+            # --- qa demo ---
+            # --- incentives demo ---
+            # --- workplan demo ---
         ]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {'; '.join(summaries)}."))
         self.stdout.write(f"Sign in at {settings.COR_SITE_URL}/accounts/login/ as:")
