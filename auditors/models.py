@@ -534,3 +534,34 @@ class EAQA(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("auditors:detail", args=[self.auditor_id])
+
+
+class StandingReminder(models.Model):
+    """A reminder about an auditor's standing sent by the daily sweep: once per date and offset.
+
+    ``kind`` is what it is about: the certification's expiry (``due_on`` = the expiry date) or
+    the annual declaration still missing before an audit (``due_on`` = the audit's start).
+    """
+
+    class Kind(models.TextChoices):
+        CERTIFICATION = "certification", _("Certification expiry")
+        DECLARATION = "declaration", _("Annual declaration")
+
+    auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("about"), max_length=16, choices=Kind.choices)
+    due_on = models.DateField(_("due on"))
+    days_before = models.PositiveSmallIntegerField(_("days before"))
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("standing reminder")
+        verbose_name_plural = _("standing reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["auditor", "kind", "due_on", "days_before"],
+                name="standing_reminder_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_on}: {self.auditor} ({self.days_before} d)"

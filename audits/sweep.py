@@ -15,7 +15,7 @@ few (on January 1, mostly).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -32,14 +32,18 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from auditors import services as auditor_services
+from auditors.choices import AuditorStatus
+from auditors.models import AnnualDeclaration, Auditor, StandingReminder
 from cor_portal.notifications.services import Message, notify_many
 from cor_portal.program.models import ProgramRules
 from employers.models import Contact
@@ -80,6 +84,7 @@ class SweepReport:
     maintenance_lapses: int = 0
     expiry_lapses: int = 0
     auditor_lapses: int = 0
+    auditor_reminders: int = 0
     notifications: int = 0
     errors: tuple[str, ...] = ()
 
@@ -99,6 +104,7 @@ class SweepReport:
             f"  certificates lapsed (no maintenance audit): {self.maintenance_lapses}",
             f"  certificates lapsed (expired): {self.expiry_lapses}",
             f"  auditor certifications lapsed: {self.auditor_lapses}",
+            f"  auditor standing reminders:    {self.auditor_reminders}",
             f"  in-app notifications:          {self.notifications}",
         ]
         lines += [f"  error: {error}" for error in self.errors]
@@ -117,12 +123,17 @@ def enforce_deadlines(*, today: date) -> SweepReport:
        each; after a missed day only the nearest offset is sent.
     3. Lapses: a certificate whose maintenance year ended without its audit (R-5), then a
        certificate that expired without recertification (R-11) — see ``_expired``.
-    4. Auditor certifications that expired (R-16).
+    4. Auditor standing (R-16): a certified auditor is warned 90 and 30 days before the
+       certification expires, and a lead auditor without the year's annual declaration 14, 7
+       and 1 days before an audit of that year starts (each once, the nearest offset after a
+       missed day; ``StandingReminder`` rows); then certifications that expired lapse.
     """
     rules = ProgramRules.objects.in_force(today)
     with transaction.atomic():
         due = _due_reminders(today, rules.reminder_days)
         expiring = _expiring_certificates(today, rules.certificate_warning_days)
+        auditors_expiring = _expiring_auditors(today, rules.certificate_warning_days)
+        undeclared = _undeclared_before_audits(today, rules.reminder_days)
         contacts = _contact_users(
             {audit.employer_id for audit, _d, _n in due}
             | {certificate.employer_id for certificate, _n in expiring}
@@ -147,9 +158,37 @@ def enforce_deadlines(*, today: date) -> SweepReport:
             ],
             ignore_conflicts=True,
         )
+        StandingReminder.objects.bulk_create(
+            [
+                StandingReminder(
+                    auditor=auditor,
+                    kind=StandingReminder.Kind.CERTIFICATION,
+                    due_on=expires_on,
+                    days_before=days_before,
+                    sent_on=today,
+                )
+                for auditor, expires_on, days_before in auditors_expiring
+            ]
+            + [
+                StandingReminder(
+                    auditor=audit.lead_auditor,
+                    kind=StandingReminder.Kind.DECLARATION,
+                    due_on=audit.starts_on,
+                    days_before=days_before,
+                    sent_on=today,
+                )
+                for audit, days_before in undeclared
+            ],
+            ignore_conflicts=True,
+        )
         notes = notify_many(
             [_deadline_message(audit, d, n, today, contacts) for audit, d, n in due]
             + [_expiry_message(certificate, today, contacts) for certificate, _n in expiring]
+            + [
+                _auditor_expiry_message(a, expires_on, today)
+                for a, expires_on, _n in auditors_expiring
+            ]
+            + [_declaration_message(audit, today) for audit, _n in undeclared]
         )
     errors: list[str] = []
     maintenance = _lapse_all(_missed_maintenance(today), today, errors)
@@ -167,6 +206,7 @@ def enforce_deadlines(*, today: date) -> SweepReport:
         maintenance_lapses=maintenance,
         expiry_lapses=expired,
         auditor_lapses=auditors,
+        auditor_reminders=len(auditors_expiring) + len(undeclared),
         notifications=len(notes),
         errors=tuple(errors),
     )
@@ -257,28 +297,53 @@ def _expiring_certificates(today: date, offsets: Iterable[int]) -> list[tuple[Ce
     ``d`` (30 for 1-30 days, 90 for 31-90), unless that warning or a later one was sent.
     """
     ascending = sorted(n for n in offsets if n > 0)
-    windows = Q()
-    lower = 0
-    for n in ascending:
-        sent = CertificateReminder.objects.filter(certificate=OuterRef("pk"), days_before__lte=n)
-        windows |= Q(
-            expires_on__gt=today + timedelta(days=lower),
-            expires_on__lte=today + timedelta(days=n),
-        ) & ~Q(Exists(sent))
-        lower = n
     if not ascending:
         return []
+    windows = _warning_windows(
+        "expires_on",
+        today,
+        ascending,
+        lambda n: CertificateReminder.objects.filter(
+            certificate=OuterRef("pk"), days_before__lte=n
+        ),
+    )
     certificates = (
         Certificate.objects.filter(status=CertificateStatus.VALID)
         .filter(windows)
         .select_related("employer")
         .order_by("pk")
     )
-    result = []
-    for certificate in certificates:
-        days_left = (certificate.expires_on - today).days
-        result.append((certificate, min(n for n in ascending if n >= days_left)))
-    return result
+    return [
+        (certificate, _nearest(ascending, (certificate.expires_on - today).days))
+        for certificate in certificates
+    ]
+
+
+def _warning_windows(
+    field: str, today: date, ascending: list[int], sent: Callable[[int], QuerySet[Any]]
+) -> Q:
+    """Return the filter of rows whose ``field`` date falls in a warning window not yet warned.
+
+    The windows are (0, n1], (n1, n2], … days from today for the ascending offsets; in the
+    window ending at ``n`` a row is due unless ``sent(n)`` (its warnings at ``n`` days or
+    fewer) exists.
+    """
+    windows = Q()
+    lower = 0
+    for n in ascending:
+        windows |= Q(
+            **{
+                f"{field}__gt": today + timedelta(days=lower),
+                f"{field}__lte": today + timedelta(days=n),
+            }
+        ) & ~Q(Exists(sent(n)))
+        lower = n
+    return windows
+
+
+def _nearest(ascending: list[int], days_left: int) -> int:
+    """Return the offset whose window holds ``days_left`` (the nearest at or above it)."""
+    return min(n for n in ascending if n >= days_left)
 
 
 def _expiry_message(
@@ -309,6 +374,112 @@ def _contact_users(employer_ids: set[int]) -> dict[int, list[Any]]:
     for contact in contacts:
         users[contact.employer_id].append(contact.user)
     return users
+
+
+# Auditor standing reminders ------------------------------------------------------------------
+
+
+def _expiring_auditors(today: date, offsets: Iterable[int]) -> list[tuple[Auditor, date, int]]:
+    """Return (auditor, expiry, offset) of each certification expiry warning due today (one query).
+
+    Like a certificate's: the nearest offset at or above the days left, unless that warning or
+    a later one was sent for this expiry date (a recertified auditor starts afresh).
+    """
+    ascending = sorted(n for n in offsets if n > 0)
+    if not ascending:
+        return []
+    windows = _warning_windows(
+        "expires_on",
+        today,
+        ascending,
+        lambda n: StandingReminder.objects.filter(
+            auditor=OuterRef("pk"),
+            kind=StandingReminder.Kind.CERTIFICATION,
+            due_on=OuterRef("expires_on"),
+            days_before__lte=n,
+        ),
+    )
+    auditors = (
+        Auditor.objects.filter(status=AuditorStatus.CERTIFIED)
+        .filter(windows)
+        .select_related("user")
+        .order_by("pk")
+    )
+    return [
+        (a, a.expires_on, _nearest(ascending, (a.expires_on - today).days))
+        for a in auditors
+        if a.expires_on is not None  # always: the windows filter on it
+    ]
+
+
+def _undeclared_before_audits(today: date, offsets: Iterable[int]) -> list[tuple[Audit, int]]:
+    """Return (audit, offset) for each lead auditor to remind of a missing annual declaration.
+
+    An auditor files the year's declaration before conducting audits in it (R-16): an audit not
+    started yet, starting within the largest reminder offset, whose lead auditor has no
+    declaration for the audit's year, warns them at the nearest offset (14, 7, 1 days), once
+    per start date and auditor. One query.
+    """
+    ascending = sorted(n for n in offsets if n > 0)
+    if not ascending:
+        return []
+    declared = AnnualDeclaration.objects.filter(
+        auditor=OuterRef("lead_auditor"), year=ExtractYear(OuterRef("starts_on"))
+    )
+    windows = _warning_windows(
+        "starts_on",
+        today,
+        ascending,
+        lambda n: StandingReminder.objects.filter(
+            auditor=OuterRef("lead_auditor"),
+            kind=StandingReminder.Kind.DECLARATION,
+            due_on=OuterRef("starts_on"),
+            days_before__lte=n,
+        ),
+    )
+    audits = (
+        Audit.objects.filter(status__in=(S.PLANNED, S.NOTICE_FILED), lead_auditor__isnull=False)
+        .filter(windows)
+        .exclude(Exists(declared))
+        .select_related("employer", "lead_auditor__user")
+        .order_by("starts_on", "pk")
+    )
+    first: dict[tuple[int, date], Audit] = {}
+    for audit in audits:
+        first.setdefault((audit.lead_auditor_id, audit.starts_on), audit)
+    return [(a, _nearest(ascending, (a.starts_on - today).days)) for a in first.values()]
+
+
+def _auditor_expiry_message(auditor: Auditor, expires_on: date, today: date) -> Message:
+    days_left = (expires_on - today).days
+    return Message(
+        users=[auditor.user],
+        subject=_("Your auditor certification expires in %(days)s day%(s)s")
+        % {"days": days_left, "s": "" if days_left == 1 else "s"},
+        template="auditor_certification_expiring",
+        context={"auditor": auditor, "days_left": days_left},
+        url=reverse("homes:auditor"),
+        extra_emails=[settings.COR_STAFF_EMAIL],
+    )
+
+
+def _declaration_message(audit: Audit, today: date) -> Message:
+    days_left = (audit.starts_on - today).days
+    return Message(
+        users=[audit.lead_auditor.user],
+        subject=_(
+            "File your %(year)s declaration: the audit of %(employer)s starts in %(days)s day%(s)s"
+        )
+        % {
+            "year": audit.starts_on.year,
+            "employer": audit.employer,
+            "days": days_left,
+            "s": "" if days_left == 1 else "s",
+        },
+        template="declaration_missing",
+        context={"audit": audit, "days_left": days_left, "year": audit.starts_on.year},
+        url=reverse("homes:auditor"),
+    )
 
 
 # Lapses -------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from auditors.choices import AuditorStatus
-from auditors.models import Auditor
-from auditors.tests.factories import AuditorFactory
+from auditors.models import Auditor, StandingReminder
+from auditors.tests.factories import AuditorFactory, declared
 from audits import services, tasks
 from audits.choices import AuditStatus, AuditType, CertificateStatus, Deadline
 from audits.deadlines import audit_deadlines
@@ -504,14 +504,140 @@ def test_the_sweep_lapses_expired_auditor_certifications(sweep):
     assert auditor.status == AuditorStatus.LAPSED
 
 
+# Auditor standing reminders -----------------------------------------------------------------
+
+
+def standing(auditor, kind):
+    return sorted(
+        StandingReminder.objects.filter(auditor=auditor, kind=kind).values_list(
+            "due_on", "days_before"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("days_left", "warned"),
+    [(91, False), (90, True), (89, False), (31, False), (30, True), (29, False), (0, False)],
+)
+def test_an_auditor_is_warned_90_and_30_days_before_the_certification_expires(
+    sweep, days_left, warned
+):
+    expires_on = date(2026, 9, 1)
+    auditor = AuditorFactory(certified_on=add_years(expires_on, -3), expires_on=expires_on)
+    today = expires_on - timedelta(days=days_left)
+    for earlier in (90, 30):  # the sweeps of the warning days before this one
+        if earlier > days_left:
+            run_on(sweep, expires_on - timedelta(days=earlier))
+    before = StandingReminder.objects.count()
+    mail.outbox.clear()
+
+    report = run_on(sweep, today)
+
+    assert (StandingReminder.objects.count() - before == 1) is warned
+    assert report.auditor_reminders == int(warned)
+    if warned:
+        assert (expires_on, days_left) in standing(auditor, StandingReminder.Kind.CERTIFICATION)
+        (message,) = [m for m in mail.outbox if auditor.user.email in m.to]
+        assert f"expires in {days_left} days" in message.subject
+        assert auditor.certification_number in message.body
+        assert settings.COR_STAFF_EMAIL in [a for m in mail.outbox for a in m.to]
+
+
+def test_a_missed_auditor_warning_is_caught_up_once_and_recertification_starts_afresh(sweep):
+    expires_on = date(2026, 9, 1)
+    auditor = AuditorFactory(certified_on=add_years(expires_on, -3), expires_on=expires_on)
+
+    run_on(sweep, expires_on - timedelta(days=60))  # first seen 60 days out: the 90-day one
+    run_on(sweep, expires_on - timedelta(days=59))
+    run_on(sweep, expires_on - timedelta(days=12))  # the 30-day one, late
+    run_on(sweep, expires_on - timedelta(days=11))
+
+    assert standing(auditor, StandingReminder.Kind.CERTIFICATION) == [
+        (expires_on, 30),
+        (expires_on, 90),
+    ]
+    renewed = add_years(expires_on, 3)
+    Auditor.objects.filter(pk=auditor.pk).update(expires_on=renewed)
+    run_on(sweep, renewed - timedelta(days=30))
+    assert (renewed, 30) in standing(auditor, StandingReminder.Kind.CERTIFICATION)
+
+
+def test_a_lapsed_or_retired_auditor_gets_no_expiry_warning(sweep):
+    expires_on = date(2026, 9, 1)
+    for status in (AuditorStatus.LAPSED, AuditorStatus.RETIRED, AuditorStatus.SUSPENDED):
+        AuditorFactory(status=status, expires_on=expires_on)
+
+    report = run_on(sweep, expires_on - timedelta(days=30))
+
+    assert report.auditor_reminders == 0
+    assert not StandingReminder.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("days_before", "reminded"),
+    [(15, False), (14, True), (13, False), (7, True), (1, True), (0, False)],
+)
+def test_a_lead_auditor_without_the_years_declaration_is_reminded_before_the_audit(
+    employer, auditor, sweep, days_before, reminded
+):
+    audit = make_audit(employer, auditor, status=S.NOTICE_FILED)
+    for earlier in (14, 7, 1):  # the sweeps of the reminder days before this one
+        if earlier > days_before:
+            run_on(sweep, START - timedelta(days=earlier))
+    mail.outbox.clear()
+
+    report = run_on(sweep, START - timedelta(days=days_before))
+
+    assert report.auditor_reminders == int(reminded)
+    today = START - timedelta(days=days_before)
+    sent_today = StandingReminder.objects.filter(sent_on=today, kind="declaration")
+    expected = [(START, days_before)] if reminded else []
+    assert list(sent_today.values_list("due_on", "days_before")) == expected
+    if reminded:
+        (message,) = [m for m in mail.outbox if "declaration" in m.subject]
+        assert message.to == [auditor.user.email]
+        assert str(audit.employer) in message.subject
+        assert f"File your {START.year} declaration" in message.subject
+
+
+def test_no_declaration_reminder_once_declared_started_or_for_another_years_declaration(
+    employer, auditor, sweep
+):
+    make_audit(employer, auditor, status=S.NOTICE_FILED)
+    other = AuditorFactory()
+    make_audit(employer, other, status=S.IN_PROGRESS)
+    late = AuditorFactory()
+    declared(late, year=START.year - 1)
+    make_audit(employer, late, status=S.PLANNED)
+    declared(auditor, year=START.year)
+
+    report = run_on(sweep, START - timedelta(days=7))
+
+    assert report.auditor_reminders == 1  # only the auditor who declared last year
+    assert standing(late, StandingReminder.Kind.DECLARATION) == [(START, 7)]
+    assert not StandingReminder.objects.exclude(auditor=late).exists()
+
+
+def test_two_audits_on_one_day_remind_once_and_a_missed_day_is_caught_up(employer, auditor, sweep):
+    make_audit(employer, auditor, status=S.NOTICE_FILED)
+    make_audit(EmployerFactory(), auditor, status=S.NOTICE_FILED)
+
+    run_on(sweep, START - timedelta(days=10))  # the 14-day reminder, late
+    run_on(sweep, START - timedelta(days=9))
+    run_on(sweep, START - timedelta(days=7))
+
+    assert standing(auditor, StandingReminder.Kind.DECLARATION) == [(START, 7), (START, 14)]
+
+
 # Query count ---------------------------------------------------------------------------------
 
 # The rules in force; for each of the four clocks, the audits due a reminder or notice; the
-# certificates due a warning; their employers' contacts; three bulk inserts (reminders,
-# warnings, notifications); the oldest valid certificate, the rules of each calendar year since
-# (three here), the certificates that missed a maintenance year and the expired ones; the
-# auditors' lapses; and two pairs of savepoints.
-SWEEP_QUERIES = 21
+# certificates due a warning; the auditors due an expiry warning; the audits whose lead
+# auditor has not declared; their employers' contacts; four bulk inserts (reminders, warnings,
+# standing reminders, notifications); the oldest valid certificate, the rules of each calendar
+# year since (three here), the certificates that missed a maintenance year and the expired
+# ones; the auditors' lapses; and two pairs of savepoints.
+SWEEP_QUERIES = 24
 
 
 def make_many(count, employer, auditor, today):
@@ -590,6 +716,39 @@ def make_many(count, employer, auditor, today):
                 )
             )
     Audit.objects.bulk_create(maintained)
+    # Auditors whose certification expires in 30 days, each leading an undeclared audit that
+    # starts in 7 days (notice filed, so no audit clock is due).
+    users = UserFactory.build_batch(count, role="auditor")
+    for n, user in enumerate(users):
+        user.username = f"bulk-auditor-{n}"
+    users = type(users[0]).objects.bulk_create(users)
+    expiring = Auditor.objects.bulk_create(
+        Auditor(
+            user=user,
+            kind=auditor.kind,
+            status=AuditorStatus.CERTIFIED,
+            certification_number=f"BULK-{user.pk}",
+            certified_on=add_years(today + timedelta(days=30), -3),
+            expires_on=today + timedelta(days=30),
+        )
+        for user in users
+    )
+    start = today + timedelta(days=7)
+    due = audit_deadlines(start)
+    Audit.objects.bulk_create(
+        Audit(
+            employer=employer,
+            audit_type=AuditType.CERTIFICATION,
+            tool=tool,
+            lead_auditor=lead,
+            status=S.NOTICE_FILED,
+            starts_on=start,
+            notice_due=due.notice_due,
+            onsite_due=due.onsite_due,
+            final_due=due.final_due,
+        )
+        for lead in expiring
+    )
 
 
 @pytest.mark.parametrize("count", [10, 500])
@@ -604,7 +763,10 @@ def test_the_sweep_makes_the_same_number_of_queries_for_10_and_500_audits(
 
     assert (report.reminders, report.overdue_notices) == (count, count)
     assert report.certificate_warnings == count
-    assert report.notifications == 2 * count * 2 + count  # auditor and contact; contact
+    assert report.auditor_reminders == 2 * count  # expiry; declaration
+    # Audit clocks: the auditor and the contact; certificates: the contact; standing: the auditor.
+    assert report.notifications == 2 * count * 2 + count + 2 * count
+    assert StandingReminder.objects.count() == 2 * count
     assert report.maintenance_lapses == report.expiry_lapses == 0
     assert DeadlineReminder.objects.count() == 2 * count
     assert not Auditor.objects.filter(status=AuditorStatus.LAPSED).exists()
