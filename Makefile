@@ -54,3 +54,11 @@ schema: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles build *.egg-info
+
+# Incentive letters: 1,000 on a real worker (Redis, concurrency 2) in a database of their own.
+BENCH_DATABASE_URL ?= postgres://cor:cor@127.0.0.1:5432/cor_bench_letters
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/11
+.PHONY: bench-letters
+bench-letters: install
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(PY) manage.py bench_letters --letters 1000 --concurrency 2

@@ -45,3 +45,28 @@ class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     LAPSED = "lapsed", _("Lapsed")
     SUPERSEDED = "superseded", _("Superseded")
+
+
+class ReviewOutcome(models.TextChoices):
+    """The outcome of one round of desktop QA review (R-12)."""
+
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for revision")
+    UNSUCCESSFUL = "unsuccessful", _("Unsuccessful")
+    VERIFICATION_REQUIRED = "verification_required", _("Verification audit required")
+
+
+class NoteKind(models.TextChoices):
+    ACTIONABLE = "actionable", _("Actionable (the auditor must answer)")
+    INFORMATIONAL = "informational", _("Informational")
+
+
+class ChecklistAnswer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_APPLICABLE = "n_a", _("Not applicable")
+
+
+class CheckStatus(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")

@@ -31,11 +31,12 @@ from auditors.selectors import standing_for
 from cor_portal.program.periods import add_years, valid_on
 from employers.models import Employer
 
-from . import services
-from .choices import AuditStatus, AuditType
+from . import qa, services
+from .choices import AuditStatus, AuditType, NoteKind, ReviewOutcome
 from .cycles import cycle_schedule
 from .eligibility import external_auditor_required
 from .models import Audit, Certificate
+from .qa_checks import minimum_interview_sample
 
 S, T = AuditStatus, AuditType
 DECISIONS = (S.APPROVED, S.UNSUCCESSFUL, S.VERIFICATION_REQUIRED)
@@ -69,6 +70,7 @@ class Story:
     extension: tuple[int, bool | None] | None = None
     draft: bool = False
     reason: str = ""
+    revised: bool = False  # an approved audit first returned once, answered and resubmitted
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ IN_CERTIFICATION: list[tuple[str, list[Story]]] = [
                 report=25,
                 reason="Interview records do not support the scores: a verification audit.",
             ),
-            Story(C, 6, S.PLANNED),  # the verification audit; its notice is overdue
+            # The QA decision plans the verification audit (from 6 days on: notice overdue).
         ],
     ),
     (
@@ -195,6 +197,7 @@ IN_CERTIFICATION: list[tuple[str, list[Story]]] = [
                 onsite=26,
                 report=21,
                 extension=(14, True),
+                lead=DEMO_AUDITOR,
                 reason="Add the inspection records and the interview notes of the kitchen.",
             )
         ],
@@ -341,11 +344,19 @@ class _Demo:
     def draft(self, audit: Audit, actor: Any, story: Story) -> None:
         title = f"{audit.get_audit_type_display()} audit report: {audit.employer.legal_name}"
         name = f"{audit.employer.legal_name} {audit.audit_type} audit report.pdf"
+        headcount = audit.employer.employees or 12
         services.save_draft(
             audit=audit,
             actor=actor,
             scores=self.scores(audit, story.low),
             report=ContentFile(report_pdf(title), name=name),
+            evidence={
+                "used_documentation": True,
+                "used_observation": True,
+                "used_interviews": True,
+                "headcount": headcount,
+                "interviewed": min(headcount, minimum_interview_sample(headcount) + 2),
+            },
         )
 
     def extension(self, audit: Audit, actor: Any, story: Story, on: date) -> None:
@@ -434,34 +445,108 @@ class _Demo:
         audit = Audit.objects.get(pk=audit.pk)
         if until == S.SUBMITTED:
             return audit
+        return self.review(audit, user, story, submitted_on)
+
+    # The desktop QA review (R-12), through audits.qa --------------------------------------
+
+    def review(self, audit: Audit, user: Any, story: Story, submitted_on: date) -> Audit:
+        """Review the submitted audit as staff would: checks, checklist, notes, decision."""
+        until = story.until
         reviewed_on = self.day(submitted_on + timedelta(days=3), submitted_on)
-        if until != S.APPROVED:  # approvals of the past went straight from the submission
-            audit = services.start_review(audit=audit, actor=self.staff, on=reviewed_on)
+        review = qa.open_review(audit=audit, actor=self.staff)
+        assert review is not None
+        review = qa.start_review(review=review, actor=self.staff, on=reviewed_on)
         if until == S.IN_QA:
-            return audit
-        if until in (S.RETURNED, S.RESUBMITTED):
+            return review.audit
+        self.checklist(review, failing=until != S.APPROVED)
+        if until in (S.RETURNED, S.RESUBMITTED) or story.revised:
             returned_on = self.day(reviewed_on + timedelta(days=6), reviewed_on)
-            audit = services.return_audit(
-                audit=audit,
-                actor=self.staff,
-                reason=story.reason or "Attach the inspection records the report refers to.",
-                on=returned_on,
-            )
+            reason = story.reason or "Attach the inspection records the report refers to."
+            self.return_with_notes(review, reason, returned_on)
+            audit = Audit.objects.get(pk=audit.pk)
             if until == S.RETURNED:
                 self.extension(audit, user, story, returned_on)
                 return audit
-            self.draft(audit, user, story)
-            resubmitted_on = self.day(returned_on + timedelta(days=9), returned_on)
-            services.submit_report(audit=audit, actor=user, on=resubmitted_on)
-            return Audit.objects.get(pk=audit.pk)
+            answered_on = self.day(returned_on + timedelta(days=7), returned_on)
+            for note in qa.notes_to_answer(audit):
+                qa.answer_note(
+                    note=note,
+                    actor=user,
+                    answer="Added the inspection records (appendix C) and rescored element 2.",
+                    on=answered_on,
+                )
+            services.save_draft(
+                audit=audit,
+                actor=user,
+                scores={self.element(audit, 2).pk: (Decimal("80"), Decimal("100"))},
+            )
+            submitted_on = self.day(returned_on + timedelta(days=9), returned_on)
+            services.submit_report(audit=audit, actor=user, on=submitted_on)
+            audit = Audit.objects.get(pk=audit.pk)
+            if until == S.RESUBMITTED:
+                return audit
+            reviewed_on = self.day(submitted_on + timedelta(days=2), submitted_on)
+            review = qa.open_review(audit=audit, actor=self.staff)
+            assert review is not None
+            review = qa.start_review(review=review, actor=self.staff, on=reviewed_on)
         decided_on = self.day(reviewed_on + timedelta(days=9), reviewed_on)
-        decide = {
-            S.APPROVED.value: services.approve_audit,
-            S.UNSUCCESSFUL.value: services.reject_audit,
-            S.VERIFICATION_REQUIRED.value: services.require_verification,
-        }[until]
         reason = story.reason or "Desktop QA review complete."
-        return decide(audit=audit, actor=self.staff, reason=reason, on=decided_on)
+        extra: dict[str, Any] = {}
+        if until == S.VERIFICATION_REQUIRED:
+            starts_on = self.today + timedelta(days=6)
+            extra = {
+                "lead_auditor": self.lead(audit.employer, audit.audit_type, starts_on, ""),
+                "starts_on": starts_on,
+            }
+        else:
+            qa.add_note(
+                review=review,
+                actor=self.staff,
+                kind=NoteKind.INFORMATIONAL,
+                text="Clear report; the interview summaries are well organised.",
+            )
+        review = qa.decide(
+            review=review,
+            actor=self.staff,
+            outcome=str(until),
+            summary="" if until == S.APPROVED else reason,
+            on=decided_on,
+            **extra,
+        )
+        return review.audit
+
+    def element(self, audit: Audit, number: int) -> Any:
+        return audit.tool.elements.get(number=number)
+
+    def checklist(self, review: Any, *, failing: bool) -> None:
+        items = qa.checklist_items(review.audit)
+        answers = {item.pk: ("yes", "") for item in items}
+        if failing and items:
+            answers[items[2].pk] = ("no", "Element 2's scores lack the supporting detail.")
+        qa.save_checklist(review=review, actor=self.staff, answers=answers)
+
+    def return_with_notes(self, review: Any, reason: str, on: date) -> None:
+        qa.add_note(
+            review=review,
+            actor=self.staff,
+            element=self.element(review.audit, 2),
+            kind=NoteKind.ACTIONABLE,
+            text=reason,
+        )
+        qa.add_note(
+            review=review,
+            actor=self.staff,
+            element=self.element(review.audit, 4),
+            kind=NoteKind.INFORMATIONAL,
+            text="Inspection findings are well documented.",
+        )
+        qa.decide(
+            review=review,
+            actor=self.staff,
+            outcome=ReviewOutcome.RETURNED,
+            summary="One actionable note to answer before resubmitting.",
+            on=on,
+        )
 
     # Employers ----------------------------------------------------------------------------
 
@@ -531,6 +616,7 @@ class _Demo:
             notice=-9 if index % 5 == 2 else -18,  # a late notice, now and then
             report=38 if index % 7 == 3 else 15,  # a late report
             extension=(14, True) if index % 4 == 1 else None,
+            revised=index % 6 == 0,  # returned once, answered, resubmitted, approved
         )
         self.audit(employer, story, starts_on=date(year, 4 + index % 5, 3 + index % 20))
 

@@ -14,7 +14,7 @@ from employers.choices import Region
 
 from . import selectors
 from .choices import AuditStatus, AuditType, CertificateStatus
-from .models import Audit, Certificate
+from .models import Audit, Certificate, Review
 
 # Status choices with two groups the board links to from its counts.
 OPEN, QA = "open", "qa"
@@ -181,3 +181,61 @@ class CertificateFilter(django_filters.FilterSet):
         return queryset.filter(
             status=CertificateStatus.VALID, expires_on__gte=self.today, expires_on__lte=end
         )
+
+
+# The QA queue ---------------------------------------------------------------------------------
+
+UNASSIGNED = "none"
+
+
+class QaQueueFilter(django_filters.FilterSet):
+    """The QA queue's search and filters: employer, type, status, reviewer."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("Employer or account"), "type": "search"}),
+    )
+    audit_type = django_filters.ChoiceFilter(
+        label=_("Type"),
+        field_name="audit__audit_type",
+        choices=AuditType.choices,
+        empty_label=_("Any type"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        field_name="audit__status",
+        choices=[
+            (AuditStatus.SUBMITTED, AuditStatus.SUBMITTED.label),
+            (AuditStatus.RESUBMITTED, AuditStatus.RESUBMITTED.label),
+            (AuditStatus.IN_QA, AuditStatus.IN_QA.label),
+        ],
+        empty_label=_("Any status"),
+    )
+    reviewer = django_filters.ChoiceFilter(
+        label=_("Reviewer"), method="filter_reviewer", empty_label=_("Anyone")
+    )
+
+    class Meta:
+        model = Review
+        fields = ["q", "audit_type", "status", "reviewer"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .forms import staff_members
+
+        super().__init__(*args, **kwargs)
+        people = [(str(u.pk), u.get_full_name() or u.username) for u in staff_members()]
+        self.filters["reviewer"].extra["choices"] = [(UNASSIGNED, _("Not assigned")), *people]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(audit__employer__legal_name__icontains=value)
+            | Q(audit__employer__trade_name__icontains=value)
+            | Q(audit__employer__account_number__startswith=value)
+        )
+
+    def filter_reviewer(self, queryset, name, value):
+        if value == UNASSIGNED:
+            return queryset.filter(reviewer__isnull=True)
+        return queryset.filter(reviewer_id=value)

@@ -304,6 +304,32 @@ class ScoresForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
+    # How the evidence was gathered (R16), checked by QA (R-12).
+    used_documentation = forms.BooleanField(label=_("Documentation reviewed"), required=False)
+    used_observation = forms.BooleanField(label=_("Observation tours done"), required=False)
+    used_interviews = forms.BooleanField(label=_("Interviews done"), required=False)
+    headcount = forms.IntegerField(
+        label=_("BC headcount"),
+        required=False,
+        min_value=0,
+        help_text=_("Employees in BC (managers, supervisors and workers) at the audit."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    interviewed = forms.IntegerField(
+        label=_("People interviewed"),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    EVIDENCE = (
+        "used_documentation",
+        "used_observation",
+        "used_interviews",
+        "headcount",
+        "interviewed",
+    )
+
     def __init__(self, *args: Any, elements: Iterable[AuditElement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["report"].help_text = _(
@@ -315,6 +341,22 @@ class ScoresForm(forms.Form):
             self.fields[f"earned_{element.pk}"] = _points(_("Earned, %(name)s") % name)
             self.fields[f"applicable_{element.pk}"] = _points(_("Applicable, %(name)s") % name)
 
+    def evidence(self) -> dict[str, Any]:
+        """Return the evidence fields (the service's ``evidence``)."""
+        return {name: self.cleaned_data.get(name) for name in self.EVIDENCE}
+
+    @classmethod
+    def initial_for_evidence(cls, submission: Any) -> dict[str, Any]:
+        """Return the evidence fields' initial values from a submission."""
+        return {name: getattr(submission, name) for name in cls.EVIDENCE}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = self._clean_scores()
+        headcount, interviewed = cleaned.get("headcount"), cleaned.get("interviewed")
+        if headcount is not None and interviewed is not None and interviewed > headcount:
+            self.add_error("interviewed", _("More people interviewed than the headcount."))
+        return cleaned
+
     @staticmethod
     def initial_for(scores: Iterable[Any]) -> dict[str, Decimal]:
         """Return the form's initial values from saved element scores."""
@@ -324,7 +366,7 @@ class ScoresForm(forms.Form):
             initial[f"applicable_{score.element_id}"] = score.applicable
         return initial
 
-    def clean(self) -> dict[str, Any]:
+    def _clean_scores(self) -> dict[str, Any]:
         """Refuse an element with only one of its two values (both, or neither)."""
         cleaned = super().clean() or {}
         for element in self.elements:
@@ -377,3 +419,213 @@ class ExtensionRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The COR team decides with this in front of them."),
     )
+
+
+# QA reviews (R-12) ----------------------------------------------------------------------------
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def staff_members() -> Any:
+    from django.contrib.auth import get_user_model
+
+    from cor_portal.accounts.choices import Role
+
+    return (
+        get_user_model()
+        .objects.filter(role=Role.STAFF, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class AssignReviewerForm(forms.Form):
+    """Assign the staff member who reviews the audit (this round and the next ones)."""
+
+    reviewer = StaffChoiceField(
+        label=_("Reviewer"),
+        queryset=staff_members(),
+        required=False,
+        empty_label=_("Nobody (unassign)"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = staff_members()  # type: ignore[attr-defined]
+        self.helper = form_helper("reviewer", submit=_("Assign"))
+
+
+CHECKLIST_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("n_a", _("n/a"))]
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    item: Any
+    answer: Any
+    comment: Any
+
+
+class ChecklistForm(forms.Form):
+    """The program's QA checklist: yes / no / n/a per question, a comment (needed for no)."""
+
+    def __init__(self, *args: Any, items: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"answer_{item.pk}"] = forms.ChoiceField(
+                label=item.text,
+                choices=CHECKLIST_CHOICES,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Answer this question.")},
+            )
+            self.fields[f"comment_{item.pk}"] = forms.CharField(
+                label=_("Comment on question %(n)s") % {"n": item.number},
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        "placeholder": _("Comment (needed for a no)"),
+                    }
+                ),
+            )
+
+    @staticmethod
+    def initial_for(responses: Iterable[Any]) -> dict[str, str]:
+        initial = {}
+        for response in responses:
+            initial[f"answer_{response.item_id}"] = response.answer
+            initial[f"comment_{response.item_id}"] = response.comment
+        return initial
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            item.pk: (
+                self.cleaned_data[f"answer_{item.pk}"],
+                self.cleaned_data.get(f"comment_{item.pk}", ""),
+            )
+            for item in self.items
+        }
+
+    def rows(self) -> Iterator[ChecklistRow]:
+        for item in self.items:
+            yield ChecklistRow(item, self[f"answer_{item.pk}"], self[f"comment_{item.pk}"])
+
+
+class ElementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AuditElement) -> str:
+        return f"{obj.number}. {obj.name}"
+
+
+class ReviewNoteForm(forms.Form):
+    """A reviewer's note on an element (or the whole report)."""
+
+    element = ElementChoiceField(
+        label=_("Element"),
+        queryset=AuditElement.objects.none(),
+        required=False,
+        empty_label=_("The whole report"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            ("actionable", _("Actionable: the auditor must answer")),
+            ("informational", _("Informational")),
+        ],
+        initial="actionable",
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, tool: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["element"].queryset = tool.elements.all()  # type: ignore[attr-defined]
+        self.helper = form_helper("element", "kind", "text", submit=_("Add the note"))
+
+
+OUTCOME_CHOICES = [
+    ("approved", _("Approve and release the result")),
+    ("returned", _("Return to the auditor for revision (with the actionable notes)")),
+    ("unsuccessful", _("Unsuccessful")),
+    ("verification_required", _("Verification audit required")),
+]
+
+
+class ReviewDecisionForm(forms.Form):
+    """The review's outcome; a verification audit needs its lead auditor and start date."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=OUTCOME_CHOICES, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label=_("Summary / reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed for unsuccessful and verification; sent to the auditor."),
+    )
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    lead_auditor = AuditorChoiceField(
+        label=_("Verification audit: lead auditor"),
+        queryset=Auditor.objects.none(),
+        required=False,
+    )
+    starts_on = forms.DateField(
+        label=_("Verification audit: start date"), required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = {"on": timezone.localdate(), **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        self.fields["lead_auditor"].queryset = (  # type: ignore[attr-defined]
+            Auditor.objects.select_related("user", "employer").order_by(
+                "user__last_name", "user__first_name"
+            )
+        )
+        self.helper = form_helper(
+            "outcome",
+            "summary",
+            "on",
+            Row(Column("lead_auditor"), Column("starts_on")),
+            submit=_("Record the decision"),
+        )
+
+
+class AnswerNotesForm(forms.Form):
+    """The auditor's answer to each actionable QA note."""
+
+    def __init__(self, *args: Any, notes: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes = list(notes)
+        for note in self.notes:
+            self.fields[f"answer_{note.pk}"] = forms.CharField(
+                label=_("Your answer"),
+                required=False,
+                initial=note.answer,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def answers(self) -> dict[int, str]:
+        return {
+            note.pk: (self.cleaned_data.get(f"answer_{note.pk}") or "").strip()
+            for note in self.notes
+        }
+
+    def rows(self) -> Iterator[tuple[Any, Any]]:
+        for note in self.notes:
+            yield note, self[f"answer_{note.pk}"]
+
+
+class PeriodForm(forms.Form):
+    """A period for the QA metrics (both dates included)."""
+
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end is before the start."))
+        return cleaned

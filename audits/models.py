@@ -1,8 +1,9 @@
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,8 +17,24 @@ from cor_portal.uploads import PDF_VALIDATORS, RandomUploadPath
 from employers.choices import Program
 from employers.models import ClassificationUnit, Employer
 
-from .choices import AuditStatus, AuditType, CertificateStatus, Deadline, ExtensionStatus
-from .querysets import AuditChildQuerySet, AuditQuerySet, CertificateQuerySet
+from .choices import (
+    AuditStatus,
+    AuditType,
+    CertificateStatus,
+    ChecklistAnswer,
+    CheckStatus,
+    Deadline,
+    ExtensionStatus,
+    NoteKind,
+    ReviewOutcome,
+)
+from .querysets import (
+    AuditChildQuerySet,
+    AuditQuerySet,
+    CertificateQuerySet,
+    QaRulesQuerySet,
+    ReviewNoteQuerySet,
+)
 
 S = AuditStatus
 # The statuses in which each clock is still running (its piece of work not yet delivered).
@@ -337,6 +354,13 @@ class Submission(models.Model):
     )
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     late = models.BooleanField(_("late"), default=False)
+    # How the evidence was gathered (R16, checked by QA, R-12): the three techniques, the BC
+    # headcount at the audit and how many people were interviewed.
+    used_documentation = models.BooleanField(_("documentation reviewed"), default=False)
+    used_observation = models.BooleanField(_("observation tours done"), default=False)
+    used_interviews = models.BooleanField(_("interviews done"), default=False)
+    headcount = models.PositiveIntegerField(_("BC headcount"), null=True, blank=True)
+    interviewed = models.PositiveIntegerField(_("people interviewed"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = AuditChildQuerySet.as_manager()
@@ -468,3 +492,211 @@ class CertificateReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate}: {self.days_before} days before expiry"
+
+
+# --- QA reviews (R-12) ---------------------------------------------------------------------
+
+
+class QaRules(models.Model):
+    """The QA review's numbers (the interview sample rule), in force from a date.
+
+    Like ``ProgramRules``: the row in force for an audit is the latest whose
+    ``effective_from`` is on or before the audit's start. See ``audits.qa_checks``.
+    """
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    interview_all_up_to = models.PositiveIntegerField(
+        _("interview everyone up to this headcount"), default=10
+    )
+    sample_percent = models.DecimalField(
+        _("interview sample above that (% of headcount, rounded up)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    sample_cap = models.PositiveIntegerField(_("interview sample: at most"), default=50)
+
+    history = HistoricalRecords()
+    objects = QaRulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("QA rules")
+        verbose_name_plural = _("QA rules")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"QA rules from {self.effective_from}"
+
+
+class ChecklistItem(models.Model):
+    """One question of a program's desktop QA checklist (R-12), answered in every review."""
+
+    program = models.CharField(_("program"), max_length=8, choices=Program.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.CharField(_("question"), max_length=300)
+    active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("QA checklist item")
+        verbose_name_plural = _("QA checklist items")
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "number"], name="checklistitem_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class Review(models.Model):
+    """The desktop QA review of one submitted revision of an audit (R-12).
+
+    A returned audit comes back as a new revision with a new review; every one is kept. The
+    reviewer assigned to the audit carries over to the next round.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="reviews")
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="review", verbose_name=_("revision")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="qa_reviews",
+        verbose_name=_("reviewer"),
+    )
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    checks_run_at = models.DateTimeField(_("checks run"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=24, choices=ReviewOutcome.choices, blank=True
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.TextField(_("summary for the auditor"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("QA review")
+        verbose_name_plural = _("QA reviews")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=ReviewOutcome.values),
+                name="review_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="", decided_on__isnull=True)
+                | (~Q(outcome="") & Q(decided_on__isnull=False)),
+                name="review_decided_with_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["outcome", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"QA review of {self.audit}, revision {self.submission.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("qa:review", args=[self.pk])
+
+
+class ReviewCheck(models.Model):
+    """The stored result of one automatic check of a review (``audits.qa_checks``)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="checks")
+    code = models.CharField(_("check"), max_length=24)
+    label = models.CharField(_("label"), max_length=100)
+    status = models.CharField(_("result"), max_length=8, choices=CheckStatus.choices)
+    detail = models.CharField(_("detail"), max_length=500)
+
+    class Meta:
+        verbose_name = _("automatic check")
+        verbose_name_plural = _("automatic checks")
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "code"], name="reviewcheck_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.status}"
+
+
+class ChecklistResponse(models.Model):
+    """The reviewer's answer to one checklist question in one review."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="checklist")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="responses")
+    answer = models.CharField(_("answer"), max_length=8, choices=ChecklistAnswer.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        ordering = ["review", "item__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "item"], name="checklistresponse_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.answer}"
+
+
+class ReviewNote(models.Model):
+    """A reviewer's note on an element (or the whole report); an actionable one is answered
+    by the auditor in the next revision."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="notes")
+    element = models.ForeignKey(
+        AuditElement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("element"),
+        help_text=_("Leave empty for a note on the whole report."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoteKind.choices)
+    text = models.TextField(_("note"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    answer = models.TextField(_("auditor's answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = ReviewNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+        ordering = ["review", "element__number", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NoteKind.values), name="reviewnote_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} note on {self.element or 'the report'}"
+
+    @property
+    def actionable(self) -> bool:
+        return self.kind == NoteKind.ACTIONABLE

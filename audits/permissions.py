@@ -29,3 +29,9 @@ rules.add_perm("audits.request_extension", is_staff_member | leads_audit)
 rules.add_perm("audits.decide_extension", is_staff_member)
 rules.add_perm("audits.decide_audit", is_staff_member)
 rules.add_perm("audits.view_report", is_staff_member | leads_audit)
+
+# QA reviews: staff review; the lead auditor answers the notes of their returned audit.
+rules.add_perm("audits.review_audit", is_staff_member)
+rules.add_perm("audits.answer_note", is_staff_member | leads_audit)
+rules.add_perm("audits.view_review_note", is_staff_member | is_auditor)
+rules.add_perm("audits.view_revision", is_staff_member | is_auditor)

@@ -90,3 +90,28 @@ class CertificateQuerySet(models.QuerySet):
     def valid_on(self, day: date) -> "CertificateQuerySet":
         """Return certificates valid on the day: issued on or before it, expiring after it."""
         return self.filter(status="valid", certified_on__lte=day, expires_on__gt=day)
+
+
+class QaRulesQuerySet(models.QuerySet):
+    def in_force(self, on: date):
+        """Return the QA rules in force on a date (the first row for an earlier date)."""
+        row = self.filter(effective_from__lte=on).order_by("-effective_from").first()
+        return row or self.order_by("effective_from").first()
+
+
+class ReviewNoteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReviewNoteQuerySet":
+        """Return the QA notes the user may see.
+
+        Staff: all, drafts included. An auditor: the notes of decided reviews of the audits
+        they lead (the reviewer's notes reach the auditor with the decision). Nobody else.
+        """
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role == Role.STAFF:
+            return self
+        if user.role == Role.AUDITOR:
+            return self.filter(
+                review__audit__lead_auditor__user=user, review__decided_on__isnull=False
+            )
+        return self.none()

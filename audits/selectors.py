@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -331,10 +332,17 @@ def audits_to_work_on(auditor_id: int) -> QuerySet[Audit]:
         submission__audit=OuterRef(OuterRef("pk")), submission__submitted_on__isnull=True
     ).values("element_id")
     unscored = AuditElement.objects.filter(tool=OuterRef("tool")).exclude(pk__in=scored)
+    from .models import ReviewNote
+
+    # An actionable QA note of the returning review still without an answer (R-12).
+    to_answer = ReviewNote.objects.filter(
+        review__audit=OuterRef("pk"), review__outcome="returned", kind="actionable", answer=""
+    )
     return audits_led_by(auditor_id).annotate(
         draft_has_report=Exists(drafts.exclude(report="")),
         draft_unscored=Exists(unscored),
         extension_pending=extension_waiting(),
+        notes_to_answer=Exists(to_answer),
     )
 
 
@@ -358,6 +366,8 @@ def next_action(audit: Audit) -> NextAction | None:
         return NextAction(_("Start the audit"), "audits:start")
     if status == AuditStatus.IN_PROGRESS:
         return NextAction(_("Record onsite complete"), "audits:onsite")
+    if status == AuditStatus.RETURNED and getattr(audit, "notes_to_answer", False):
+        return NextAction(_("Answer the QA notes"), "audits:answers")
     if status in (AuditStatus.ONSITE_COMPLETE, AuditStatus.RETURNED):
         ready = getattr(audit, "draft_has_report", False) and not getattr(
             audit, "draft_unscored", True
@@ -416,3 +426,114 @@ def running_deadlines(
         return Audit.objects.none().values("pk")
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return rows.order_by("due_on", "audit_id", "deadline")
+
+
+# --- QA reviews (R-12) -----------------------------------------------------------------------
+
+
+def qa_coverage(*, start: date, end: date) -> Decimal | None:
+    """Return the percent (0-100, unrounded) of audits first submitted in the period (inclusive)
+    that have a completed desktop QA review (a review with an outcome, a return included).
+
+    None when no audit was first submitted in the period (the KPI "QA coverage %", R-22).
+    """
+    from .models import Review
+
+    done = Review.objects.filter(audit=OuterRef("pk")).exclude(outcome="")
+    counts = Audit.objects.filter(submitted_on__gte=start, submitted_on__lte=end).aggregate(
+        submitted=Count("pk"), reviewed=Count("pk", filter=Q(Exists(done)))
+    )
+    if not counts["submitted"]:
+        return None
+    return Decimal(counts["reviewed"]) * 100 / Decimal(counts["submitted"])
+
+
+@dataclass(frozen=True)
+class TurnaroundRow:
+    """QA turnaround of a group of decided reviews (a reviewer, a month, or all of them)."""
+
+    label: str
+    decided: int
+    returned: int
+    average_days: Decimal | None  # submission to decision, unrounded
+    longest_days: int | None
+
+    @property
+    def returned_percent(self) -> Decimal | None:
+        return Decimal(self.returned) * 100 / self.decided if self.decided else None
+
+
+@dataclass(frozen=True)
+class QaTurnaround:
+    """QA turnaround in a period: overall, per reviewer and per month (of the decision)."""
+
+    start: date
+    end: date
+    total: TurnaroundRow
+    by_reviewer: tuple[TurnaroundRow, ...]
+    by_month: tuple[TurnaroundRow, ...]
+
+
+def _turnaround_row(label: str, rows: list[tuple[int, bool]]) -> TurnaroundRow:
+    days = [d for d, _returned in rows]
+    return TurnaroundRow(
+        label=label,
+        decided=len(rows),
+        returned=sum(1 for _d, returned in rows if returned),
+        average_days=Decimal(sum(days)) / len(days) if days else None,
+        longest_days=max(days) if days else None,
+    )
+
+
+def qa_turnaround(*, start: date, end: date) -> QaTurnaround:
+    """Return QA turnaround for the reviews decided in the period (inclusive): days from the
+    revision's submission to the decision, and the share returned for revision (one query).
+
+    Each round counts: a returned audit's next revision is decided again in its own review.
+    """
+    from .choices import ReviewOutcome
+    from .models import Review
+
+    decided = (
+        Review.objects.filter(decided_on__gte=start, decided_on__lte=end)
+        .exclude(outcome="")
+        .values_list(
+            "decided_on",
+            "submission__submitted_on",
+            "outcome",
+            "reviewer__first_name",
+            "reviewer__last_name",
+            "reviewer__username",
+        )
+        .order_by("decided_on", "pk")
+    )
+    everything: list[tuple[int, bool]] = []
+    per_reviewer: dict[str, list[tuple[int, bool]]] = {}
+    per_month: dict[str, list[tuple[int, bool]]] = {}
+    for decided_on, submitted_on, outcome, first, last, username in decided:
+        row = ((decided_on - (submitted_on or decided_on)).days, outcome == ReviewOutcome.RETURNED)
+        everything.append(row)
+        name = f"{first} {last}".strip() or username or str(_("Not assigned"))
+        per_reviewer.setdefault(name, []).append(row)
+        per_month.setdefault(decided_on.strftime("%Y-%m"), []).append(row)
+    return QaTurnaround(
+        start=start,
+        end=end,
+        total=_turnaround_row(str(_("All reviews")), everything),
+        by_reviewer=tuple(
+            _turnaround_row(name, rows) for name, rows in sorted(per_reviewer.items())
+        ),
+        by_month=tuple(_turnaround_row(month, rows) for month, rows in sorted(per_month.items())),
+    )
+
+
+def reviewer_workload() -> list[dict[str, Any]]:
+    """Return each staff reviewer's open reviews (not yet decided), most loaded first."""
+    from .models import Review
+
+    return list(
+        Review.objects.filter(outcome="", reviewer__isnull=False, audit__status__in=WAITING_FOR_QA)
+        .values("reviewer", "reviewer__first_name", "reviewer__last_name", "reviewer__username")
+        .annotate(open=Count("pk"))
+        .order_by("-open", "reviewer__last_name")
+    )

@@ -373,11 +373,43 @@ def latest_submission(audit: Audit) -> Submission | None:
     return audit.submissions.filter(submitted_on__isnull=False).order_by("-number").first()
 
 
+EVIDENCE_FIELDS = (
+    "used_documentation",
+    "used_observation",
+    "used_interviews",
+    "headcount",
+    "interviewed",
+)
+
+
 def _draft(audit: Audit) -> Submission:
+    """Return the draft, starting one if needed.
+
+    A revision after QA returned the audit starts from the previous revision: its report,
+    element scores and evidence, to be corrected (every revision is kept as it was submitted).
+    A first draft starts with the employer's BC headcount.
+    """
     draft = draft_of(audit)
     if draft is None:
         last = audit.submissions.aggregate(n=Max("number"))["n"] or 0
-        draft = Submission.objects.create(audit=audit, number=last + 1)
+        previous = latest_submission(audit)
+        draft = Submission(audit=audit, number=last + 1, headcount=audit.employer.employees)
+        if previous is not None:
+            draft.report = previous.report.name
+            draft.report_name = previous.report_name
+            for name in EVIDENCE_FIELDS:
+                setattr(draft, name, getattr(previous, name))
+        draft.save()
+        if previous is not None:
+            ElementScore.objects.bulk_create(
+                ElementScore(
+                    submission=draft,
+                    element_id=score.element_id,
+                    earned=score.earned,
+                    applicable=score.applicable,
+                )
+                for score in previous.scores.all()
+            )
     return draft
 
 
@@ -391,8 +423,13 @@ def save_draft(
     actor: Any,
     scores: Mapping[int, tuple[Decimal, Decimal]] | None = None,
     report: Any = None,
+    evidence: Mapping[str, Any] | None = None,
 ) -> Submission:
-    """Save the report and element scores being prepared ({element id: (earned, applicable)})."""
+    """Save the report and element scores being prepared ({element id: (earned, applicable)}).
+
+    ``evidence``: the techniques used, the BC headcount and the number interviewed
+    (``EVIDENCE_FIELDS``), checked by QA (R-12).
+    """
     if audit.status not in SCORABLE:
         raise ValidationError(
             _(
@@ -401,6 +438,20 @@ def save_draft(
             )
         )
     draft = _draft(audit)
+    if evidence:
+        unknown = set(evidence) - set(EVIDENCE_FIELDS)
+        if unknown:
+            raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)})
+        for name, value in evidence.items():
+            setattr(draft, name, value)
+        if (
+            draft.headcount is not None
+            and draft.interviewed is not None
+            and draft.interviewed > draft.headcount
+        ):
+            raise ValidationError({"interviewed": _("More people interviewed than the headcount.")})
+        lifecycle.stamp(draft, actor)
+        draft.save(update_fields=list(evidence))
     if report is not None:
         draft.report = report
         draft.report_name = getattr(report, "name", "")[:200]
@@ -469,6 +520,8 @@ def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submis
     """
     on = on or lifecycle.today()
     draft = draft_of(audit)
+    if draft is None and audit.status == S.RETURNED:
+        draft = _draft(audit)  # resubmitted as it was, with the answers to the QA notes
     if audit.status not in (S.ONSITE_COMPLETE, S.RETURNED):
         raise ValidationError(_("Submit the report after onsite work is complete."))
     if draft is None or not draft.report:
@@ -482,6 +535,15 @@ def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submis
         )
     result = result_of(draft)
     revision = audit.status == S.RETURNED
+    if revision:
+        from .qa import unanswered
+
+        waiting = unanswered(audit)
+        if waiting:
+            raise ValidationError(
+                _("Answer every actionable QA note before resubmitting (%(count)s left).")
+                % {"count": len(waiting)}
+            )
     due = report_due(audit)
     draft.submitted_on = on
     draft.submitted_by = lifecycle.actor_or_none(actor)
@@ -498,6 +560,9 @@ def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submis
     }
     action = "resubmit" if revision else "submit"
     _move(audit, action, actor=actor, on=on, reason=_("Report submitted to QA"), changes=changes)
+    from .qa import open_review
+
+    open_review(audit=audit, actor=actor)
     notify(
         [audit.lead_auditor.user],
         subject=_("Report received: %(employer)s") % {"employer": audit.employer},

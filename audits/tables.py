@@ -202,3 +202,148 @@ class CertificateTable(tables.Table):
 
     def value_status(self, record: Certificate) -> str:
         return selectors.certificate_status_on(record, self.today)
+
+
+# QA reviews (R-12) -----------------------------------------------------------------------------
+
+
+class QaQueueTable(tables.Table):
+    """The QA queue: revisions waiting for review, oldest first, with age and deadline."""
+
+    employer = tables.Column(
+        verbose_name=gettext_lazy("Employer"),
+        accessor="audit__employer__legal_name",
+        order_by=("audit__employer__legal_name", "pk"),
+    )
+    audit_type = tables.Column(
+        verbose_name=gettext_lazy("Type"),
+        accessor="audit__audit_type",
+        attrs=labelled(gettext_lazy("Type")),
+    )
+    revision = tables.Column(
+        verbose_name=gettext_lazy("Revision"),
+        accessor="submission__number",
+        attrs=labelled(gettext_lazy("Revision")),
+    )
+    submitted_on = tables.Column(
+        verbose_name=gettext_lazy("Submitted"),
+        accessor="submission__submitted_on",
+        attrs=labelled(gettext_lazy("Submitted")),
+    )
+    age = tables.Column(
+        verbose_name=gettext_lazy("Age"),
+        accessor="submission__submitted_on",
+        order_by=("submission__submitted_on", "pk"),
+        attrs=labelled(gettext_lazy("Age")),
+    )
+    deadline = tables.Column(
+        verbose_name=gettext_lazy("Final report due"),
+        accessor="audit__final_due",
+        attrs=labelled(gettext_lazy("Final report due")),
+    )
+    status = tables.Column(
+        verbose_name=gettext_lazy("Status"),
+        accessor="audit__status",
+        attrs=labelled(gettext_lazy("Status")),
+    )
+    reviewer = tables.Column(
+        verbose_name=gettext_lazy("Reviewer"),
+        empty_values=(),
+        order_by=("reviewer__last_name", "reviewer__first_name"),
+        attrs=labelled(gettext_lazy("Reviewer")),
+    )
+    flags = tables.Column(
+        verbose_name=gettext_lazy("Flags"), accessor="pk", orderable=False, empty_values=()
+    )
+
+    class Meta:
+        attrs = {"class": "table table-hover align-middle stack-table"}
+        order_by = ["submitted_on"]
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def render_employer(self, record: Any) -> SafeString:
+        return format_html(
+            '<a href="{}">{}</a><br><small class="text-body-secondary">{} {} · {}</small>',
+            record.get_absolute_url(),
+            record.audit.employer.legal_name,
+            _("Account"),
+            record.audit.employer.account_number,
+            record.audit.lead_auditor.name,
+        )
+
+    def render_audit_type(self, record: Any) -> str:
+        return record.audit.get_audit_type_display()
+
+    def render_submitted_on(self, value: date) -> SafeString:
+        return format_html('<span class="text-nowrap">{}</span>', value.isoformat())
+
+    def render_age(self, value: date) -> SafeString:
+        days = (self.today - value).days
+        return format_html(
+            '<span class="text-nowrap">{}</span>',
+            _("%(days)s days") % {"days": days} if days != 1 else _("1 day"),
+        )
+
+    def render_deadline(self, value: date) -> SafeString:
+        days = (value - self.today).days
+        tone = "danger" if days < 0 else "warning-emphasis" if days <= 7 else "body-secondary"
+        words = (
+            _("%(days)s days overdue") % {"days": -days}
+            if days < 0
+            else _("in %(days)s days") % {"days": days}
+        )
+        return format_html(
+            '<span class="text-nowrap">{}</span><br><small class="text-{}">{}</small>',
+            value.isoformat(),
+            tone,
+            words,
+        )
+
+    def render_status(self, record: Any) -> str:
+        return status_tag(record.audit.status, record.audit.get_status_display())
+
+    def render_reviewer(self, record: Any) -> SafeString:
+        if record.reviewer is None:
+            return format_html(
+                '<span class="badge text-bg-light border">{}</span>', _("Not assigned")
+            )
+        return format_html("{}", record.reviewer.get_full_name() or record.reviewer.username)
+
+    def render_flags(self, record: Any) -> SafeString:
+        words = []
+        if record.submission.late:
+            words.append(_("Submitted late"))
+        if record.submission.number > 1:
+            words.append(_("Revision"))
+        return format_html_join(
+            " ", '<span class="badge text-bg-warning status-tag">{}</span>', ((w,) for w in words)
+        )
+
+    def value_employer(self, record: Any) -> str:
+        return record.audit.employer.legal_name
+
+    def value_audit_type(self, record: Any) -> str:
+        return record.audit.get_audit_type_display()
+
+    def value_submitted_on(self, value: date) -> str:
+        return value.isoformat()
+
+    def value_age(self, value: date) -> int:
+        return (self.today - value).days
+
+    def value_deadline(self, value: date) -> str:
+        return value.isoformat()
+
+    def value_status(self, record: Any) -> str:
+        return record.audit.get_status_display()
+
+    def value_reviewer(self, record: Any) -> str:
+        if record.reviewer is None:
+            return ""
+        return record.reviewer.get_full_name() or record.reviewer.username
+
+    def value_flags(self, record: Any) -> str:
+        return "late" if record.submission.late else ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, fragments, public, work
+from .views import board, fragments, public, qa, work
 
 app_name = "audits"
 
@@ -33,6 +33,7 @@ urlpatterns: list = [
     path("<int:pk>/submit/", work.SubmitView.as_view(), name="submit"),
     path("<int:pk>/extension/", work.ExtensionRequestView.as_view(), name="extension-request"),
     path("submissions/<int:pk>/report/", work.ReportView.as_view(), name="report"),
+    path("<int:pk>/answers/", qa.AnswerNotesView.as_view(), name="answers"),
     # Documents: the certificate PDF, for staff and the certificate's employer
     # (views/public.py).
     # --- documents ---

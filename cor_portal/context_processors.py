@@ -32,6 +32,8 @@ NAVIGATION: dict[str, list[NavEntry]] = {
                 (_("Audit board"), "audits:board"),
                 (_("Plan an audit"), "audits:plan"),
                 (_("Certificates"), "audits:certificate-list"),
+                (_("QA queue"), "qa:queue"),
+                (_("QA metrics"), "qa:metrics"),
             ],
         ),
         (
@@ -44,9 +46,24 @@ NAVIGATION: dict[str, list[NavEntry]] = {
                 (_("EAQA"), "auditors:eaqa"),
             ],
         ),
+        (_("Workplan"), "workplans:list"),
+        (
+            _("Incentives"),
+            [
+                (_("Incentives"), "incentives:index"),
+                (_("Runs"), "incentives:run-list"),
+                (_("Letters"), "incentives:letter-list"),
+                (_("Base rates"), "incentives:base-rate-list"),
+                (_("Payrolls"), "incentives:payroll-list"),
+            ],
+        ),
         (_("Dashboard"), "workplan:dashboard"),
     ],
-    Role.EMPLOYER: [(_("Our COR"), "homes:portal"), (_("Find an auditor"), "auditor-directory")],
+    Role.EMPLOYER: [
+        (_("Our COR"), "homes:portal"),
+        (_("Incentive letters"), "incentives:letter-list"),
+        (_("Find an auditor"), "auditor-directory"),
+    ],
     Role.AUDITOR: [(_("My audits"), "homes:auditor")],
     Role.BOARD: [(_("Dashboard"), "workplan:dashboard")],
 }

@@ -17,7 +17,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("audits.api.urls")),
     # --- qa api ---
     # --- incentives api ---
+    path("", include("incentives.api.urls")),
     # --- workplan api ---
+    path("", include("workplan.api.urls")),
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
 ]
 
@@ -29,8 +31,11 @@ urlpatterns = [
     path("auditors/", include("auditors.urls")),
     path("audits/", include("audits.urls")),
     # --- qa ---
+    path("qa/", include("audits.qa_urls")),
     # --- incentives ---
+    path("incentives/", include("incentives.urls")),
     # --- workplan ---
+    path("workplan/", include("workplan.staff_urls")),
     # --- verify, calendar, notifications ---
     path("calendar/", calendar_views.CalendarHelpView.as_view(), name="calendar-help"),
     path("calendar/reset/", calendar_views.CalendarResetView.as_view(), name="calendar-reset"),

@@ -1,14 +1,15 @@
 """Reads of employer data used across the portal (homes, other apps, the workplan KPIs)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
 
 from .choices import EmployerStatus
-from .models import Employer, GapAnalysis, Interaction, Registration
+from .models import Employer, EmployerStatusChange, GapAnalysis, Interaction, Registration
 
 _UNSET = object()
 
@@ -133,3 +134,44 @@ def portal_summary(employer: Employer) -> dict:
         "status_changes": list(employer.status_changes.select_related("actor")[:20]),
         "gap_analyses": list(employer.gap_analyses.all()[:5]),
     }
+
+
+# Workplan KPI sources -----------------------------------------------------------------------
+
+# The moves by which a certified employer leaves the program.
+LEFT_PROGRAM = (EmployerStatus.LAPSED, EmployerStatus.WITHDRAWN, EmployerStatus.REMOVED)
+
+
+def certified_retention(*, start: date, end: date) -> Decimal | None:
+    """Return the percent (0-100) of certified employers that stayed certified in the period.
+
+    The base is every employer certified at some time in the period: certified when it began
+    (its last status change before ``start`` made it certified) or certified during it. Those
+    that lapsed, withdrew or were removed from certified in the period are lost. None when no
+    employer was certified. Both dates inclusive; one query.
+    """
+    changes = EmployerStatusChange.objects.filter(employer=OuterRef("pk"))
+    in_period = {"changed_on__gte": start, "changed_on__lte": end}
+    status_before = Subquery(
+        changes.filter(changed_on__lt=start).order_by("-changed_on", "-pk").values("to_status")[:1]
+    )
+    became = Exists(changes.filter(to_status=EmployerStatus.CERTIFIED, **in_period))
+    left = Exists(
+        changes.filter(
+            from_status=EmployerStatus.CERTIFIED, to_status__in=LEFT_PROGRAM, **in_period
+        )
+    )
+    counted = Q(status_before=EmployerStatus.CERTIFIED) | Q(became=True)
+    totals = Employer.objects.annotate(
+        status_before=status_before, became=became, left=left
+    ).aggregate(base=Count("pk", filter=counted), lost=Count("pk", filter=counted & Q(left=True)))
+    if not totals["base"]:
+        return None
+    return Decimal(totals["base"] - totals["lost"]) * 100 / Decimal(totals["base"])
+
+
+def interactions_count(*, start: date, end: date, kind: str) -> int:
+    """Return how many interactions of a kind (enquiry, consultation...) were in the period."""
+    return Interaction.objects.filter(
+        kind=kind, occurred_on__gte=start, occurred_on__lte=end
+    ).count()

@@ -15,6 +15,7 @@ from tests.role_matrix import World
 DATA_MIGRATIONS = [
     import_module("cor_portal.program.migrations.0002_seed_program_rules"),
     import_module("audits.migrations.0002_seed_audit_tool"),
+    import_module("audits.migrations.0004_seed_qa"),
 ]
 
 

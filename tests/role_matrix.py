@@ -270,8 +270,133 @@ class World:
         return EnrolmentFactory(session=self.session_a, auditor=self.auditor_a)
 
     # --- qa world ---
+
+    @cached_property
+    def review_a(self) -> Any:
+        """Return the open QA review of a submitted audit of employer A led by the auditor."""
+        from audits.models import Review
+
+        audit = AuditFactory(
+            employer=self.employer_a,
+            lead_auditor=self.auditor_a,
+            status="submitted",
+            starts_on=timezone.localdate() - timedelta(days=60),
+            last_onsite_on=timezone.localdate() - timedelta(days=30),
+        )
+        report = ContentFile(b"%PDF-1.4\n% matrix qa\n", name="report.pdf")
+        submission = SubmissionFactory(
+            audit=audit, report=report, submitted_on=timezone.localdate()
+        )
+        return Review.objects.create(audit=audit, submission=submission)
+
+    @cached_property
+    def qa_note_a(self) -> Any:
+        """Return an actionable note of a decided (returned) review of the auditor's audit."""
+        from audits.models import ReviewNote
+
+        review = self.review_a
+        review.outcome, review.decided_on = "returned", timezone.localdate()
+        review.save()
+        return ReviewNote.objects.create(review=review, kind="actionable", text="Add records.")
+
     # --- incentives world ---
+
+    @cached_property
+    def incentive_a(self) -> Any:
+        """Return employer A's eligible 2023 incentive, with one CU line."""
+        from incentives.tests.factories import incentive_for
+
+        return incentive_for(self.employer_a)
+
+    @cached_property
+    def letter_a(self) -> Any:
+        """Return the letter of employer A's incentive (a rendered PDF)."""
+        from incentives import services as incentive_services
+
+        return incentive_services.issue_letter(
+            incentive=self.incentive_a, actor=None, reason="First issue"
+        )
+
+    @cached_property
+    def base_rate_a(self) -> Any:
+        """Return a base rate of employer A's CU."""
+        from incentives.tests.factories import BaseRateFactory
+
+        return BaseRateFactory(unit=self.cu_a, year=2023)
+
+    @cached_property
+    def payroll_a(self) -> Any:
+        """Return employer A's payroll in its CU."""
+        from incentives.tests.factories import PayrollFactory
+
+        return PayrollFactory(employer=self.employer_a, unit=self.cu_a, year=2023)
+
+    @cached_property
+    def exclusion_a(self) -> Any:
+        """Return an exclusion recorded for employer A's incentive year."""
+        from incentives.tests.factories import ExclusionFactory
+
+        return ExclusionFactory(employer=self.employer_a, year=self.incentive_a.year)
+
+    @cached_property
+    def appeal_a(self) -> Any:
+        """Return a pending appeal of employer A for its incentive year."""
+        from datetime import date
+
+        from incentives.models import Appeal
+
+        return Appeal.objects.create(
+            employer=self.employer_a, year=self.incentive_a.year, filed_on=date(2024, 1, 5)
+        )
+
+    @cached_property
+    def incentive_run_a(self) -> Any:
+        """Return a finished run of 2023."""
+        from incentives.models import IncentiveRun
+
+        return IncentiveRun.objects.create(year=2023, status="done")
+
     # --- workplan world ---
+
+    @cached_property
+    def workplan_mandate(self) -> Any:
+        """Return a mandate of a workplan, with an activity, a KPI and an outcome indicator."""
+        from workplan.tests.factories import MandateFactory, WorkplanFactory
+
+        return MandateFactory(workplan=WorkplanFactory(), number=1)
+
+    @cached_property
+    def workplan_plan(self) -> Any:
+        return self.workplan_mandate.workplan
+
+    @cached_property
+    def workplan_activity(self) -> Any:
+        from workplan.tests.factories import ActivityFactory
+
+        return ActivityFactory(mandate=self.workplan_mandate)
+
+    @cached_property
+    def workplan_kpi(self) -> Any:
+        from workplan.tests.factories import KPIFactory
+
+        return KPIFactory(mandate=self.workplan_mandate)
+
+    @cached_property
+    def workplan_indicator(self) -> Any:
+        from workplan.tests.factories import IndicatorFactory
+
+        return IndicatorFactory(mandate=self.workplan_mandate)
+
+    @cached_property
+    def workplan_snapshot(self) -> Any:
+        from workplan.models import Snapshot
+
+        return Snapshot.objects.create(
+            workplan=self.workplan_plan,
+            quarter=1,
+            as_of=self.workplan_plan.starts_on,
+            commentary="Q1",
+        )
 
     @cached_property
     def notification_a(self) -> Any:
@@ -665,8 +790,147 @@ CASES: list[Case] = [
     Case("api:eaqa-detail", _a("eaqa_a"), api(staff=200)),
     Case("api:eaqa-record", _a("eaqa_a"), api(staff=405)),
     # --- qa cases ---
+    # QA reviews (R-12): staff only. The auditor answers the notes of their returned audit
+    # (an audits work page: employer A sees the audit but may not act, 403).
+    Case("qa:queue", None, page(staff=200)),
+    Case("qa:metrics", None, page(staff=200)),
+    *[
+        Case(name, _a("review_a"), page(staff=200))
+        for name in (
+            "qa:review",
+            "qa:assign",
+            "qa:start",
+            "qa:run-checks",
+            "qa:note-add",
+            "qa:decide",
+        )
+    ],
+    Case("qa:note-delete", _a("qa_note_a"), page(staff=200)),
+    Case("qa:compare", lambda w: {"pk": w.review_a.audit_id}, page(staff=200)),
+    Case(
+        "audits:answers",
+        _a("audit_a"),
+        page(staff=200, auditor=200, other_auditor=404, employer_a=403, employer_b=404),
+    ),
+    # API: reviews are staff only; notes staff and the auditors of their audits (decided
+    # reviews only); revisions staff and auditors (their audits). Actions are POST only.
+    Case("api:qa-review-list", None, api(staff=200)),
+    Case("api:qa-review-detail", _a("review_a"), api(staff=200)),
+    *[
+        Case(name, _a("review_a"), api(staff=405))
+        for name in (
+            "api:qa-review-assign",
+            "api:qa-review-start",
+            "api:qa-review-checklist",
+            "api:qa-review-notes",
+            "api:qa-review-decide",
+        )
+    ],
+    Case("api:qa-note-list", None, api(staff=200, auditors=200)),
+    Case("api:qa-note-detail", _a("qa_note_a"), api(staff=200, auditor=200, other_auditor=404)),
+    Case("api:qa-note-answer", _a("qa_note_a"), api(staff=405, auditors=405)),
+    Case("api:revision-list", None, api(staff=200, auditors=200)),
+    Case(
+        "api:revision-detail",
+        lambda w: {"pk": w.review_a.submission_id},
+        api(staff=200, auditor=200, other_auditor=404),
+    ),
     # --- incentives cases ---
+    # Staff pages: the year's incentives, one incentive, eligibility facts, figures, runs.
+    Case("incentives:index", None, page(staff=200)),
+    Case("incentives:incentive-detail", _a("incentive_a"), page(staff=200)),
+    *[
+        Case(name, _a("incentive_a"), page(staff=200))
+        for name in (
+            "incentives:incentive-reissue",
+            "incentives:exclusion-create",
+            "incentives:appeal-create",
+            "incentives:decision-create",
+        )
+    ],
+    # POST only: the section first, then the method.
+    Case("incentives:incentive-recalculate", _a("incentive_a"), page(staff=405)),
+    Case("incentives:appeal-resolve", lambda w: {"appeal_pk": w.appeal_a.pk}, page(staff=200)),
+    Case("incentives:exclusion-delete", _a("exclusion_a"), page(staff=200)),
+    Case("incentives:base-rate-list", None, page(staff=200)),
+    Case("incentives:base-rate-create", None, page(staff=200)),
+    Case("incentives:base-rate-update", _a("base_rate_a"), page(staff=200)),
+    Case("incentives:base-rate-delete", _a("base_rate_a"), page(staff=200)),
+    Case("incentives:payroll-list", None, page(staff=200)),
+    Case("incentives:payroll-create", None, page(staff=200)),
+    Case("incentives:payroll-update", _a("payroll_a"), page(staff=200)),
+    Case("incentives:payroll-delete", _a("payroll_a"), page(staff=200)),
+    Case("incentives:import", None, page(staff=200)),
+    Case("incentives:import-confirm", None, page(staff=405)),
+    Case("incentives:import-template", lambda w: {"fmt": "csv"}, page(staff=200)),
+    # Without ?year= the question is incomplete (400); tests ask with a year.
+    Case("incentives:handoff", lambda w: {"fmt": "csv"}, page(staff=400)),
+    Case("incentives:letter-zip", None, page(staff=400)),
+    Case("incentives:run-list", None, page(staff=200)),
+    Case("incentives:run-detail", _a("incentive_run_a"), page(staff=200)),
+    Case("incentives:run-progress", _a("incentive_run_a"), page(staff=200)),
+    # Letters: staff all, an employer contact its own (another's is 404 like a missing one).
+    Case("incentives:letter-list", None, page(staff=200, employers=200)),
+    Case(
+        "incentives:letter-download",
+        _a("letter_a"),
+        page(staff=200, employer_a=200, employer_b=404),
+    ),
+    Case("incentives:portal-letters", None, page(staff=200, employers=200)),
+    # --- incentives api cases ---
+    Case("api:base-rate-list", None, api(staff=200)),
+    Case("api:base-rate-detail", _a("base_rate_a"), api(staff=200)),
+    Case("api:payroll-list", None, api(staff=200)),
+    Case("api:payroll-detail", _a("payroll_a"), api(staff=200)),
+    Case("api:incentive-list", None, api(staff=200, employers=200)),
+    Case(
+        "api:incentive-detail",
+        _a("incentive_a"),
+        api(staff=200, employer_a=200, employer_b=404),
+    ),
+    Case("api:incentive-letter-list", None, api(staff=200, employers=200)),
+    *[
+        Case(name, _a("letter_a"), api(staff=200, employer_a=200, employer_b=404))
+        for name in ("api:incentive-letter-detail", "api:incentive-letter-download")
+    ],
     # --- workplan cases ---
+    # The board and staff read the dashboard, the board pack and the API; staff alone edit.
+    Case("workplan:board-pack", _a("workplan_plan"), page(staff=200, board=200)),
+    Case("workplans:list", None, page(staff=200)),
+    Case("workplans:detail", _a("workplan_plan"), page(staff=200)),
+    Case("workplans:approve", _a("workplan_plan"), page(staff=200)),
+    Case("workplans:clone", _a("workplan_plan"), page(staff=200)),
+    Case("workplans:measurements", _a("workplan_plan"), page(staff=200)),
+    Case("workplans:snapshot-create", _a("workplan_plan"), page(staff=200)),
+    Case("workplans:snapshot-detail", _a("workplan_snapshot"), page(staff=200)),
+    Case("workplans:mandate-create", _a("workplan_plan"), page(staff=200)),
+    Case(
+        "workplans:mandate-update",
+        lambda w: {"part": w.workplan_mandate.pk},
+        page(staff=200),
+    ),
+    Case("workplans:activity-create", _a("workplan_mandate"), page(staff=200)),
+    Case(
+        "workplans:activity-update",
+        lambda w: {"part": w.workplan_activity.pk},
+        page(staff=200),
+    ),
+    Case("workplans:kpi-create", _a("workplan_mandate"), page(staff=200)),
+    Case("workplans:kpi-update", lambda w: {"part": w.workplan_kpi.pk}, page(staff=200)),
+    Case("workplans:indicator-create", _a("workplan_mandate"), page(staff=200)),
+    Case(
+        "workplans:indicator-update",
+        lambda w: {"part": w.workplan_indicator.pk},
+        page(staff=200),
+    ),
+    Case("api:workplan-list", None, api(staff=200, board=200)),
+    Case("api:workplan-detail", _a("workplan_plan"), api(staff=200, board=200)),
+    Case("api:workplan-mandate-list", None, api(staff=200, board=200)),
+    Case("api:workplan-mandate-detail", _a("workplan_mandate"), api(staff=200, board=200)),
+    Case("api:workplan-activity-list", None, api(staff=200, board=200)),
+    Case("api:workplan-activity-detail", _a("workplan_activity"), api(staff=200, board=200)),
+    Case("api:workplan-kpi-list", None, api(staff=200, board=200)),
+    Case("api:workplan-kpi-detail", _a("workplan_kpi"), api(staff=200, board=200)),
 ]
 
 

@@ -6,14 +6,15 @@ reports, and leaves screenshots in /tmp/journey-*.png to look at.
 The live server runs in another thread, so the journeys are transactional tests: the data they
 make is committed, and pytest-django flushes every table after each. That flush also removes the
 rows of the data migrations (the rules, the audit tool), so whichever transactional test runs
-second would have none; the ``migrated_data`` fixture seeds them again when they are missing. (``serialized_rollback``
-is no help here: after a plain transactional test, whose flush re-creates the content types,
-reloading the serialized ones fails on their unique constraint.)
+second would have none; the ``migrated_data`` fixture seeds them again when they are missing.
+(``serialized_rollback`` is no help here: after a plain transactional test, whose flush
+re-creates the content types, reloading the serialized ones fails on their unique constraint.)
 """
 
 import os
 import re
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -281,16 +282,12 @@ def test_auditor_submits_staff_approve_and_employer_downloads_the_certificate(
     assert audit.passed is True
     sign_out(page)
 
-    # Staff approve it: the certificate is issued.
+    # Staff approve it in the QA review: the certificate is issued.
     sign_in(page, base, staff_user.username)
-    page.goto(f"{base}/audits/{audit.pk}/decide/approve/")
-    page.get_by_label("Reason").fill(
-        "Desktop QA complete: facts, arithmetic and sampling check out."
-    )
-    page.locator(
-        "main form[method=post] input[type=submit], main form[method=post] button[type=submit]"
-    ).first.click()
-    expect(page).to_have_url(f"{base}/audits/{audit.pk}/")
+    page.goto(f"{base}/audits/{audit.pk}/")
+    page.get_by_role("link", name="Open the QA review").click()
+    qa_start_and_answer_checklist(page)
+    qa_decide(page, "Approve and release the result")
     shoot(page, "16-audit-approved")
     certificate = Certificate.objects.get(audit=audit)
     assert certificate.certified_on == today - timedelta(days=3)
@@ -309,4 +306,250 @@ def test_auditor_submits_staff_approve_and_employer_downloads_the_certificate(
     assert pdf.body().startswith(b"%PDF")
     employer_a.refresh_from_db()
     assert employer_a.status == "certified"
+    assert log.unexpected() == []
+
+
+# QA (R-12): a review returns the audit with an actionable note; the auditor answers and
+# resubmits; the review resumes and approves; the employer then sees the result.
+
+
+def qa_start_and_answer_checklist(page) -> None:
+    """On a review page: start the review (the checks run), answer every question "yes"."""
+    page.get_by_role("link", name="Start the review").click()
+    press(page, "Start the review")
+    expect(page.get_by_text("Pass marks").first).to_be_visible()
+    for radio in page.locator("main input[type=radio][value=yes]").all():
+        radio.check()
+    press(page, "Save the checklist")
+    expect(page.get_by_text("The checklist is saved.")).to_be_visible()
+
+
+def qa_decide(page, outcome: str) -> None:
+    """On a started review's page: decide it with the outcome's label."""
+    page.get_by_role("link", name="Decide…").click()
+    page.get_by_label(outcome).check()
+    press(page, "Record the decision")
+    expect(page.get_by_text("Decided:").first).to_be_visible()
+
+
+def test_qa_returns_the_auditor_answers_and_resubmits_staff_approve_the_employer_sees_it(
+    page, live_server, staff_user, auditor_user, employer_a, employer_a_user
+):
+    from django.core.files.base import ContentFile
+
+    from audits import services
+    from audits.models import Audit, Review
+
+    base = live_server.url
+    today = timezone.localdate()
+    auditor = AuditorFactory(user=auditor_user)
+    declared(auditor)
+    register_employer(employer=employer_a, actor=staff_user, reason="Registration received")
+    audit = plan_audit(
+        actor=staff_user,
+        employer=employer_a,
+        audit_type="certification",
+        starts_on=today - timedelta(days=20),
+        lead_auditor=auditor,
+    )
+    audit = services.file_notice(audit=audit, actor=auditor_user, no_conflict_declared=True)
+    audit = services.start_audit(audit=audit, actor=auditor_user, on=audit.starts_on)
+    audit = services.complete_onsite(
+        audit=audit, actor=auditor_user, last_onsite_on=today - timedelta(days=5)
+    )
+    elements = list(audit.tool.elements.all())
+    services.save_draft(
+        audit=audit,
+        actor=auditor_user,
+        scores={e.pk: (Decimal("84"), Decimal("100")) for e in elements},
+        report=ContentFile(PDF, name="report.pdf"),
+        evidence={
+            "used_documentation": True,
+            "used_observation": True,
+            "used_interviews": True,
+            "headcount": 40,
+            "interviewed": 10,
+        },
+    )
+    services.submit_report(audit=audit, actor=auditor_user)
+    log = BrowserLog(page)
+
+    # Staff: the queue, the review; the checks ran; an actionable note; returned.
+    sign_in(page, base, staff_user.username)
+    page.goto(f"{base}/qa/")
+    shoot(page, "qa-01-queue")
+    page.get_by_role("link", name=str(employer_a.legal_name)).click()
+    qa_start_and_answer_checklist(page)
+    page.get_by_label("Element").select_option(label=f"2. {elements[1].name}")
+    page.get_by_label("Actionable: the auditor must answer").check()
+    page.locator("main #id_text").fill("Attach the hazard register the score relies on.")
+    press(page, "Add the note")
+    expect(page.get_by_text("Attach the hazard register").first).to_be_visible()
+    shoot(page, "qa-02-review")
+    qa_decide(page, "Return to the auditor for revision (with the actionable notes)")
+    assert Audit.objects.get(pk=audit.pk).status == "returned"
+    sign_out(page)
+
+    # The auditor answers the note and resubmits.
+    sign_in(page, base, auditor_user.username)
+    page.goto(f"{base}/audits/{audit.pk}/")
+    page.get_by_role("link", name="Answer the QA notes").first.click()
+    expect(page.get_by_text("Attach the hazard register").first).to_be_visible()
+    page.get_by_label("Your answer").fill("Hazard register attached as appendix D.")
+    shoot(page, "qa-03-answers")
+    press(page, "Save the answers")
+    expect(page.get_by_text("Every note is answered").first).to_be_visible()
+    press(page, "Submit the report to QA")
+    assert Audit.objects.get(pk=audit.pk).status == "resubmitted"
+    sign_out(page)
+
+    # Staff: the review resumes on revision 2; the revisions compared; approved.
+    sign_in(page, base, staff_user.username)
+    second = Review.objects.get(audit=audit, submission__number=2)
+    page.goto(f"{base}/qa/reviews/{second.pk}/")
+    page.get_by_role("link", name="Compare with revision 1").first.click()
+    expect(page.get_by_text("Hazard register attached as appendix D.")).to_be_visible()
+    shoot(page, "qa-04-compare")
+    page.goto(f"{base}/qa/reviews/{second.pk}/")
+    qa_start_and_answer_checklist(page)
+    qa_decide(page, "Approve and release the result")
+    assert Audit.objects.get(pk=audit.pk).status == "approved"
+    certificate = Certificate.objects.get(audit=audit)
+    sign_out(page)
+
+    # The employer sees the released result and the certificate.
+    sign_in(page, base, employer_a_user.username)
+    page.goto(f"{base}/audits/{audit.pk}/")
+    expect(page.get_by_text("84.00%").first).to_be_visible()
+    page.goto(f"{base}/portal/")
+    expect(page.get_by_role("link", name=certificate.number).first).to_be_visible()
+    shoot(page, "qa-05-employer")
+    assert log.unexpected() == []
+
+
+# --- workplan journey ---
+CANVAS_PAINTED = """(canvas) => {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) { painted += 1; } }
+    return painted;
+}"""
+
+
+def test_board_member_sees_the_dashboard_charts_and_downloads_the_board_pack(
+    page, live_server, board_user, staff_user, tmp_path
+):
+    import json
+    import subprocess
+    from datetime import date
+
+    from employers.models import Registration
+    from workplan import services as workplan_services
+
+    fixture = Path(__file__).resolve().parents[1] / "workplan" / "fixtures" / "go2hr-2023-24.json"
+    workplan, _ = workplan_services.load_workplan(
+        actor=staff_user, data=json.loads(fixture.read_text(encoding="utf-8"))
+    )
+    for day in (date(2023, 5, 2), date(2023, 9, 14), date(2024, 1, 20)):
+        Registration.objects.create(employer=EmployerFactory(), program="ohs", registered_on=day)
+    workplan_services.freeze_snapshot(
+        actor=staff_user,
+        workplan=workplan,
+        quarter=4,
+        commentary="Registrations came in steadily all year.",
+        as_of=date(2024, 3, 31),
+    )
+    base = live_server.url
+    log = BrowserLog(page)
+
+    sign_in(page, base, board_user.username)
+    expect(page).to_have_url(f"{base}/dashboard/")
+    expect(page.get_by_role("heading", name="Board dashboard")).to_be_visible()
+    expect(page.get_by_text("Registrations came in steadily all year.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Mandate #5:"))).to_be_visible()
+    # Every chart is drawn: the canvases have painted pixels.
+    canvases = page.locator("canvas")
+    expect(canvases).to_have_count(7)  # trend, budget and the five mandates with targets
+    for index in range(7):
+        canvas = canvases.nth(index)
+        canvas.scroll_into_view_if_needed()
+        assert canvas.evaluate(CANVAS_PAINTED) > 500, f"canvas {index} is blank"
+    assert page.locator("a.nav-link", has_text="Workplan").count() == 0  # staff only
+    shoot(page, "workplan-01-dashboard")
+
+    # The whole year's pack is some thirty pages: give WeasyPrint time on a busy machine.
+    with page.expect_download(timeout=90_000) as download_info:
+        page.get_by_role("link", name="Download the board pack (PDF)").click(timeout=90_000)
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert download.suggested_filename == "board-pack-2023.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(saved), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "Year-end report" in text
+    for number in range(1, 6):
+        assert f"Mandate #{number}" in text
+    assert "3 of 15 (20%)" in " ".join(text.split())
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("#chart-trend")).to_be_visible()
+    shoot(page, "workplan-02-dashboard-mobile")
+    assert log.unexpected() == []
+
+
+# --- incentives journey ---
+def test_staff_run_the_incentive_year_and_the_employer_downloads_the_letter(
+    page, live_server, staff_user, employer_a, employer_a_user, tmp_path
+):
+    import subprocess
+
+    from incentives.models import Letter
+    from incentives.tests.factories import BaseRateFactory, PayrollFactory, certify
+
+    unit = employer_a.classification_units.get()
+    certify(employer_a, 2023, [unit])
+    PayrollFactory(
+        employer=employer_a, unit=unit, year=2023, assessable_payroll=Decimal("60000000")
+    )
+    BaseRateFactory(unit=unit, year=2023, rate=Decimal("3.83"))
+    base = live_server.url
+    log = BrowserLog(page)
+
+    # Staff run 2023 from the Incentives menu; tasks run in-process here, so it ends at once.
+    sign_in(page, base, staff_user.username)
+    page.get_by_role("button", name="Incentives").click()
+    page.get_by_role("link", name="Runs", exact=True).click()
+    expect(page.get_by_role("heading", name="Incentive runs")).to_be_visible()
+    page.get_by_label("Assessment year").fill("2023")
+    press(page, "Run the year")
+    expect(page.get_by_role("heading", name="Incentive run 2023")).to_be_visible()
+    progress = page.locator("#run-progress")
+    expect(progress.get_by_text("Progress: Done")).to_be_visible()
+    expect(page.locator("#run-progress-bar")).to_have_attribute("value", "100")
+    expect(progress.locator('dt:text-is("Eligible") + dd')).to_have_text("1")
+    expect(progress.locator('dt:text-is("Total payable") + dd')).to_have_text("$229,800.00")
+    expect(progress.locator('dt:text-is("Letters issued") + dd')).to_have_text("1 of 1")
+    shoot(page, "incentives-01-run")
+    page.get_by_role("link", name="The 2023 incentives").click()
+    expect(page.get_by_role("cell", name="$229,800.00")).to_be_visible()
+    shoot(page, "incentives-02-year")
+    sign_out(page)
+
+    # The employer finds the letter in its menu and downloads it.
+    letter = Letter.objects.get()
+    sign_in(page, base, employer_a_user.username)
+    page.get_by_role("link", name="Incentive letters").click()
+    expect(page.get_by_role("link", name=letter.number)).to_be_visible()
+    shoot(page, "incentives-03-employer-letters")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=letter.number).click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert download_info.value.suggested_filename == letter.filename
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(saved), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "$229,800.00" in text
+    assert employer_a.legal_name in text
     assert log.unexpected() == []

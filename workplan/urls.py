@@ -1,9 +1,12 @@
+"""The board dashboard and its board pack, under /dashboard/ (namespace ``workplan``)."""
+
 from django.urls import path
 
-from . import views
+from .views import dashboard
 
 app_name = "workplan"
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("<int:pk>/board-pack.pdf", dashboard.BoardPackView.as_view(), name="board-pack"),
 ]

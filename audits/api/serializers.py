@@ -41,12 +41,7 @@ CERTIFICATE_STATES_TODAY = [
     ("superseded", _("Superseded")),
     ("not yet valid", _("Not yet valid")),
 ]
-DECISIONS = [
-    ("start_review", _("Start the QA review")),
-    ("approve", _("Approve and release the result")),
-    ("reject", _("Mark unsuccessful")),
-    ("cancel", _("Cancel the audit")),
-]
+DECISIONS = [("cancel", _("Cancel the audit"))]
 EXTENSION_DECISIONS = [("approve", _("Approve")), ("refuse", _("Refuse"))]
 
 

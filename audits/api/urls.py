@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import qa, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -11,5 +11,9 @@ router.register("extensions", views.ExtensionViewSet, basename="extension")
 router.register("certificates", views.CertificateViewSet, basename="certificate")
 router.register("cycles", views.CycleViewSet, basename="cycle")
 router.register("deadlines", views.DeadlineViewSet, basename="deadline")
+# QA reviews: reviews, notes and answers, revisions (qa.py).
+router.register("qa-reviews", qa.ReviewViewSet, basename="qa-review")
+router.register("qa-notes", qa.ReviewNoteViewSet, basename="qa-note")
+router.register("revisions", qa.RevisionViewSet, basename="revision")
 
 urlpatterns = router.urls

@@ -48,10 +48,9 @@ from .serializers import (
 )
 
 # A staff decision: its service and the permission it needs (the same as its page).
+# QA decisions (start the review, approve, return, reject) go through the QA review
+# (/api/v1/qa-reviews/<id>/start/ and .../decide/), which runs the checks first (R-12).
 DECISION_SERVICES: dict[str, tuple[Callable[..., Audit], str]] = {
-    "start_review": (services.start_review, "audits.decide_audit"),
-    "approve": (services.approve_audit, "audits.decide_audit"),
-    "reject": (services.reject_audit, "audits.decide_audit"),
     "cancel": (services.cancel_audit, "audits.cancel_audit"),
 }
 
@@ -217,15 +216,13 @@ class AuditViewSet(
     @extend_schema(request=DecisionSerializer, responses=AuditSerializer)
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str | None = None) -> Response:
-        """Staff: start the QA review, approve (issuing the certificate), reject or cancel."""
+        """Staff: cancel an audit before it is submitted (QA decisions: ``qa-reviews``)."""
         audit = self.get_object()
         fields = validated(DecisionSerializer, request)
         decision = fields.pop("decision")
         service, perm = DECISION_SERVICES[decision]
         if not request.user.has_perm(perm, audit):
             raise PermissionDenied
-        if decision == "start_review":
-            fields.pop("reason", None)
         return self.answer(service(audit=audit, actor=request.user, **fields))
 
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from auditors.tests.factories import AuditorFactory, declared
 from audits.choices import AuditStatus, CertificateStatus, ExtensionStatus
 from audits.deadlines import audit_deadlines
-from audits.models import Audit, AuditElement, Certificate, Extension
+from audits.models import Audit, AuditElement, Certificate, ChecklistItem, Extension
 from audits.tests.factories import (
     AuditFactory,
     CertificateFactory,
@@ -376,13 +376,18 @@ def test_an_audit_from_plan_to_certificate_through_the_api(
     assert submitted.json()["overall_percent"] == "87.75000"
     assert employer_a_api.get(f"{url}/").json()["overall_percent"] is None  # not released
 
-    review = staff_api.post(f"{url}/decision/", {"decision": "start_review"}, format="json")
-    assert review.json()["status"] == "in_qa"
-    approved = staff_api.post(
-        f"{url}/decision/", {"decision": "approve", "reason": "QA complete"}, format="json"
-    )
+    # The QA review (R-12): start (the checks run), the checklist, the decision.
+    reviews = staff_api.get(f"{API}/qa-reviews/", {"audit": planned.json()["id"]}).json()
+    review_url = f"{API}/qa-reviews/{reviews['results'][0]['id']}"
+    started = staff_api.post(f"{review_url}/start/")
+    assert started.json()["audit_status"] == "in_qa"
+    assert {c["code"]: c["status"] for c in started.json()["checks"]}["pass_marks"] == "pass"
+    items = ChecklistItem.objects.filter(program="ohs")
+    checklist = [{"item": item.pk, "answer": "yes"} for item in items]
+    assert staff_api.post(f"{review_url}/checklist/", checklist, format="json").status_code == 200
+    approved = staff_api.post(f"{review_url}/decide/", {"outcome": "approved"}, format="json")
     assert approved.status_code == 200, approved.content
-    assert approved.json()["status"] == "approved"
+    assert approved.json()["audit_status"] == "approved"
 
     certificates = employer_a_api.get(f"{API}/certificates/").json()["results"]
     assert len(certificates) == 1
@@ -411,7 +416,7 @@ ACTIONS = [
     ("scores", []),
     ("submit", {}),
     ("extensions", {"days": 10, "reason": "Away"}),
-    ("decision", {"decision": "start_review"}),
+    ("decision", {"decision": "cancel", "reason": "Not needed"}),
 ]
 
 
@@ -606,10 +611,10 @@ def test_starting_a_submitted_audit_is_refused(auditor_api, employer_a, auditor,
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"decision": "reject"}, "reason"),
+        ({"decision": "reject"}, "decision"),  # QA decisions go through the QA review
         ({"decision": "cancel", "reason": "  "}, "reason"),
         ({"decision": "promote"}, "decision"),
-        ({"decision": "approve", "on": "tomorrow"}, "on"),
+        ({"decision": "cancel", "reason": "x", "on": "tomorrow"}, "on"),
     ],
 )
 def test_bad_decisions_are_a_400(staff_api, audit, body, field):
@@ -618,20 +623,34 @@ def test_bad_decisions_are_a_400(staff_api, audit, body, field):
     )
 
 
+def _review_under_way(staff_api, audit, today, earned):
+    """Return the URL of the started QA review of a submitted audit, checklist answered."""
+    from audits import qa
+
+    submission = SubmissionFactory(audit=audit, submitted_on=today)
+    score_all(submission, earned=earned)
+    review = qa.open_review(audit=audit)
+    url = f"{API}/qa-reviews/{review.pk}"
+    assert staff_api.post(f"{url}/start/").status_code == 200
+    items = ChecklistItem.objects.filter(program=audit.tool.program)
+    body = [{"item": item.pk, "answer": "yes"} for item in items]
+    assert staff_api.post(f"{url}/checklist/", body, format="json").status_code == 200
+    return url
+
+
 def test_a_failing_certification_audit_cannot_be_approved(staff_api, employer_a, auditor, today):
     failing = started(
         employer_a,
         auditor,
         today=today,
-        status=AuditStatus.IN_QA,
+        status=AuditStatus.SUBMITTED,
         last_onsite_on=today - timedelta(days=3),
         passed=False,
         overall_percent=Decimal("79.995"),
     )
+    url = _review_under_way(staff_api, failing, today, "79.99")
 
-    response = staff_api.post(
-        f"{API}/audits/{failing.pk}/decision/", {"decision": "approve"}, format="json"
-    )
+    response = staff_api.post(f"{url}/decide/", {"outcome": "approved"}, format="json")
 
     assert errors(response)["non_field_errors"]
     assert not Certificate.objects.exists()
@@ -647,16 +666,14 @@ def test_a_rejection_releases_the_result(staff_api, employer_a_api, employer_a, 
         passed=False,
         overall_percent=Decimal("61"),
     )
-    submission = SubmissionFactory(audit=failing, submitted_on=today)
-    score_all(submission, earned="61")
+    url = _review_under_way(staff_api, failing, today, "61")
+    assert employer_a_api.get(f"{API}/audits/{failing.pk}/").json()["passed"] is None
 
     response = staff_api.post(
-        f"{API}/audits/{failing.pk}/decision/",
-        {"decision": "reject", "reason": "Below 80%"},
-        format="json",
+        f"{url}/decide/", {"outcome": "unsuccessful", "summary": "Below 80%"}, format="json"
     )
 
-    assert response.json()["status"] == "unsuccessful"
+    assert response.json()["audit_status"] == "unsuccessful"
     assert employer_a_api.get(f"{API}/audits/{failing.pk}/").json()["passed"] is False
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from auditors.tests.factories import AuditorFactory, declared
 from audits.choices import AuditStatus, AuditType, ExtensionStatus
 from audits.deadlines import audit_deadlines
-from audits.models import Audit, AuditStatusChange, Certificate
+from audits.models import Audit
 from audits.tests.factories import (
     AuditFactory,
     CertificateFactory,
@@ -20,8 +20,6 @@ from audits.tests.factories import (
     SubmissionFactory,
     score_all,
 )
-from employers.choices import EmployerStatus
-from employers.models import Employer
 
 pytestmark = pytest.mark.django_db
 
@@ -109,9 +107,9 @@ def test_staff_see_the_clocks_the_result_the_report_and_the_decisions(
     submission = audit.submissions.get()
     assert reverse("audits:report", args=[submission.pk]) in html
     assert "Head office; 6 interviews" in html
-    for action in ("start-review", "approve", "reject"):
-        assert reverse("audits:decide", args=[audit.pk, action]) in html
-    assert reverse("audits:decide", args=[audit.pk, "cancel"]) not in html
+    # QA decisions are taken in the QA review, not here.
+    for action in ("start-review", "approve", "reject", "cancel"):
+        assert reverse("audits:decide", args=[audit.pk, action]) not in html
 
 
 def test_the_lead_auditor_sees_the_scores_but_no_decisions(auditor_user, employer_a, lead, today):
@@ -197,61 +195,6 @@ def decide(client, audit, action, **data):
     return client.post(reverse("audits:decide", args=[audit.pk, action]), data)
 
 
-def test_approving_a_failing_certification_audit_is_refused(staff, employer_a, lead, today):
-    audit = submitted(employer_a, lead, today, earned="79")
-    confirm = staff.get(reverse("audits:decide", args=[audit.pk, "approve"])).content.decode()
-    assert "This audit did not pass (79.00% overall)" in confirm
-    assert reverse("audits:decide", args=[audit.pk, "reject"]) in confirm
-    response = decide(staff, audit, "approve", on=today.isoformat(), reason="")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "This audit did not pass (80% overall and 50% in every element)" in html
-    audit.refresh_from_db()
-    assert audit.status == AuditStatus.SUBMITTED
-    assert not Certificate.objects.exists()
-
-
-def test_approving_a_passing_certification_audit_issues_the_certificate(
-    staff, employer_a, lead, today
-):
-    Employer.objects.filter(pk=employer_a.pk).update(
-        status=EmployerStatus.CERTIFICATION_IN_PROGRESS
-    )
-    audit = submitted(employer_a, lead, today)
-    response = decide(staff, audit, "approve", on=today.isoformat(), reason="")
-    assert response.status_code == 302
-    audit.refresh_from_db()
-    assert audit.status == AuditStatus.APPROVED
-    certificate = Certificate.objects.get(audit=audit)
-    assert certificate.certified_on == audit.last_onsite_on
-    html = staff.get(response["Location"]).content.decode()
-    assert "The audit is now approved." in html
-    assert certificate.number in html
-    assert certificate.get_absolute_url() in html
-    employer_a.refresh_from_db()
-    assert employer_a.status == EmployerStatus.CERTIFIED
-
-
-def test_marking_an_audit_unsuccessful_needs_a_reason(staff, employer_a, lead, today):
-    audit = submitted(employer_a, lead, today, earned="70")
-    response = decide(staff, audit, "reject", on=today.isoformat(), reason="")
-    assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
-    response = decide(staff, audit, "reject", on=today.isoformat(), reason="Below 80%.")
-    assert response.status_code == 302
-    audit.refresh_from_db()
-    assert audit.status == AuditStatus.UNSUCCESSFUL
-    change = AuditStatusChange.objects.get(audit=audit, to_status=AuditStatus.UNSUCCESSFUL)
-    assert change.reason == "Below 80%."
-
-
-def test_starting_the_qa_review(staff, employer_a, lead, today):
-    audit = submitted(employer_a, lead, today)
-    assert decide(staff, audit, "start-review", on=today.isoformat()).status_code == 302
-    audit.refresh_from_db()
-    assert audit.status == AuditStatus.IN_QA
-
-
 def test_cancelling_a_planned_audit(staff, employer_a, today):
     audit = AuditFactory(employer=employer_a)
     response = staff.get(reverse("audits:decide", args=[audit.pk, "cancel"]))
@@ -274,15 +217,21 @@ def test_rescheduling_moves_the_due_dates(staff, employer_a, today):
     assert audit.final_due == new_start + timedelta(days=75)
 
 
-def test_a_decision_the_status_does_not_allow_is_explained(staff, employer_a, today):
-    audit = AuditFactory(employer=employer_a)
-    response = staff.get(reverse("audits:decide", args=[audit.pk, "approve"]))
+def test_a_decision_the_status_does_not_allow_is_explained(staff, employer_a, lead, today):
+    audit = submitted(employer_a, lead, today)
+    response = staff.get(reverse("audits:decide", args=[audit.pk, "cancel"]))
     assert response.status_code == 200
     assert "cannot be moved this way" in response.content.decode()
-    response = decide(staff, audit, "approve", on=today.isoformat())
+    response = decide(staff, audit, "cancel", on=today.isoformat(), reason="No")
     assert response.status_code == 200
     audit.refresh_from_db()
-    assert audit.status == AuditStatus.PLANNED
+    assert audit.status == AuditStatus.SUBMITTED
+
+
+def test_qa_decisions_are_no_longer_taken_here(staff, employer_a, lead, today):
+    audit = submitted(employer_a, lead, today)
+    for action in ("start-review", "approve", "reject"):
+        assert staff.get(reverse("audits:decide", args=[audit.pk, action])).status_code == 404
 
 
 def test_an_unknown_decision_is_404(staff, employer_a):
@@ -292,7 +241,7 @@ def test_an_unknown_decision_is_404(staff, employer_a):
 
 def test_decisions_are_for_staff_only(auditor_user, employer_a, lead, today):
     audit = submitted(employer_a, lead, today)
-    response = decide(client_for(auditor_user), audit, "approve", on=today.isoformat())
+    response = decide(client_for(auditor_user), audit, "cancel", on=today.isoformat())
     assert response.status_code == 403
 
 

@@ -203,6 +203,12 @@ WORK_STEPS = (
         services.SCORABLE,
     ),
     (
+        "audits:answers",
+        gettext_lazy("Answer the QA notes"),
+        "audits.answer_note",
+        (S.RETURNED,),
+    ),
+    (
         "audits:submit",
         gettext_lazy("Submit the report"),
         "audits.submit_report",
@@ -263,6 +269,12 @@ class AuditDetailView(TodayMixin, AuditMixin, TemplateView):
             "can_download": user.has_perm("audits.view_report", audit),
             "decisions_panel": staff,
             "decisions": available_decisions(audit) if staff else [],
+            "qa_review": audit.reviews.select_related("submission")
+            .order_by("-submission__number")
+            .first()
+            if staff
+            else None,
+            "verifications": list(audit.verifications.all()) if staff else [],
             "can_decide_extension": user.has_perm("audits.decide_extension"),
             "work_actions": work_actions(audit, user),
             "history": history_entries(audit.history.select_related("history_user")[:15])
@@ -307,32 +319,6 @@ DECISIONS = {
             "audits.change_audit",
             ("starts_on",),
             services.reschedule_audit,
-        ),
-        Decision(
-            "start-review",
-            gettext_lazy("Start the QA review"),
-            "audits.decide_audit",
-            ("on",),
-            services.start_review,
-            "start_review",
-        ),
-        Decision(
-            "approve",
-            gettext_lazy("Approve and release the result"),
-            "audits.decide_audit",
-            ("on", "reason"),
-            services.approve_audit,
-            "approve",
-            reason_required=False,
-        ),
-        Decision(
-            "reject",
-            gettext_lazy("Mark unsuccessful"),
-            "audits.decide_audit",
-            ("on", "reason"),
-            services.reject_audit,
-            "reject",
-            destructive=True,
         ),
         Decision(
             "cancel",

@@ -31,7 +31,7 @@ from cor_portal.program.models import ProgramRules
 from cor_portal.ui.forms import ConfirmForm
 from cor_portal.ui.views import ServiceFormMixin
 
-from .. import selectors, services
+from .. import qa, selectors, services
 from ..choices import AuditStatus, ExtensionStatus
 from ..deadlines import audit_deadlines
 from ..forms import ExtensionRequestForm, NoticeForm, OnsiteForm, ScoresForm, StartForm
@@ -383,8 +383,18 @@ class WorkView(AuditPageMixin):
         return list(self.audit.tool.elements.all())
 
     @cached_property
+    def source(self) -> Submission | None:
+        """Return what the form starts from: the draft, or after a return the last revision
+        (saving starts the new draft from it, ``services.save_draft``)."""
+        if self.draft is not None:
+            return self.draft
+        if self.audit.status == S.RETURNED:
+            return services.latest_submission(self.audit)
+        return None
+
+    @cached_property
     def saved(self) -> dict[int, tuple[Decimal, Decimal]]:
-        scores = self.draft.scores.all() if self.draft else []
+        scores = self.source.scores.all() if self.source else []
         return {s.element_id: (s.earned, s.applicable) for s in scores}
 
     def is_open(self) -> bool:
@@ -399,7 +409,12 @@ class WorkView(AuditPageMixin):
         return {**super().get_form_kwargs(), "elements": self.elements}
 
     def get_initial(self) -> dict[str, Any]:
-        return ScoresForm.initial_for(self.draft.scores.all()) if self.draft else {}
+        if self.source is None:
+            return {"headcount": self.audit.employer.employees}
+        return {
+            **ScoresForm.initial_for(self.source.scores.all()),
+            **ScoresForm.initial_for_evidence(self.source),
+        }
 
     def preview_context(self) -> dict[str, Any]:
         form = ScoresForm(self.request.GET, elements=self.elements)
@@ -408,9 +423,12 @@ class WorkView(AuditPageMixin):
         return {"sheet": sheet, "preview": True, "left_out": bool(form.errors)}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        sheet = score_sheet(self.audit, self.elements, self.saved, draft=self.draft)
+        sheet = score_sheet(self.audit, self.elements, self.saved, draft=self.source)
         latest = None if self.is_open() else services.latest_submission(self.audit)
-        return super().get_context_data(draft=self.draft, sheet=sheet, latest=latest, **kwargs)
+        notes = qa.notes_to_answer(self.audit) if self.audit.status == S.RETURNED else []
+        return super().get_context_data(
+            draft=self.source, sheet=sheet, latest=latest, qa_notes=notes, **kwargs
+        )
 
     def perform(self, form: ScoresForm) -> str:
         services.save_draft(
@@ -418,6 +436,7 @@ class WorkView(AuditPageMixin):
             actor=self.request.user,
             scores=form.scores(),
             report=form.cleaned_data.get("report"),
+            evidence=form.evidence(),
         )
         return reverse("audits:work", args=[self.audit.pk])
 

@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "audits.choices.CertificateStatus",
         "AuditDecisionEnum": "audits.api.serializers.DECISIONS",
         "ExtensionDecisionEnum": "audits.api.serializers.EXTENSION_DECISIONS",
+        "IncentiveLineKindEnum": "incentives.choices.LineKind",
+        "IncentiveStatusEnum": "incentives.choices.IncentiveStatus",
     },
 }
 

@@ -11,6 +11,8 @@ from auditors import demo as auditors_demo
 from audits import demo as audits_demo
 from cor_portal.accounts.choices import Role
 from employers import demo as employers_demo
+from incentives import demo as incentives_demo
+from workplan import demo as workplan_demo
 
 DEFAULT_PASSWORD = "cor-demo-2026"
 DEMO_USERS = [
@@ -61,7 +63,9 @@ class Command(BaseCommand):
             audits_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
             # --- qa demo ---
             # --- incentives demo ---
+            incentives_demo.seed(today=today, staff=users[Role.STAFF]),
             # --- workplan demo ---
+            workplan_demo.seed(today=today, staff=users[Role.STAFF]),
         ]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {'; '.join(summaries)}."))
         self.stdout.write(f"Sign in at {settings.COR_SITE_URL}/accounts/login/ as:")
