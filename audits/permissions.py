@@ -29,3 +29,8 @@ rules.add_perm("audits.request_extension", is_staff_member | leads_audit)
 rules.add_perm("audits.decide_extension", is_staff_member)
 rules.add_perm("audits.decide_audit", is_staff_member)
 rules.add_perm("audits.view_report", is_staff_member | leads_audit)
+
+# --- plagiarism and WIVA: staff only ---
+rules.add_perm("audits.view_similarity", is_staff_member)
+rules.add_perm("audits.view_wiva", is_staff_member)
+rules.add_perm("audits.manage_wiva", is_staff_member)

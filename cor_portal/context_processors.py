@@ -32,6 +32,7 @@ NAVIGATION: dict[str, list[NavEntry]] = {
                 (_("Audit board"), "audits:board"),
                 (_("Plan an audit"), "audits:plan"),
                 (_("Certificates"), "audits:certificate-list"),
+                (_("WIVA cases"), "audits:wiva-list"),
             ],
         ),
         (
