@@ -225,3 +225,54 @@ def test_passages_are_shared_runs_in_the_words_as_written():
         ) == similarity.normalise(words_b[passage.b_start : passage.b_end])
     assert found[0].words >= found[-1].words
     assert similarity.passages(HOTEL_REPORT, TOURS_REPORT) == []
+
+
+def earlier_texts(count: int) -> None:
+    """Store ``count`` earlier reports of other employers by their text and signature only
+    (no PDF at all): the check must find them from the stored signatures."""
+    import random
+
+    words = TOURS_REPORT.split()
+    for index in range(count - ReportText.objects.count()):
+        rng = random.Random(index)
+        text = " ".join(rng.choice(words) for _ in range(200))
+        submission = SubmissionFactory(submitted_on=ON - DAY * (index + 1))
+        ReportText.objects.create(
+            submission=submission,
+            text=text,
+            words=200,
+            signature=similarity.signature(similarity.shingles(text)),
+        )
+
+
+def test_a_new_report_is_compared_from_stored_signatures_in_constant_queries(pdfs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 30):
+        earlier_texts(size)
+        copy = submitted(pdfs["copy"], on=ON)
+        with CaptureQueriesContext(connection) as queries:
+            matches = check_report(copy)
+        counts.append(len(queries))
+        assert matches == []  # shuffled words share no five-word run worth flagging
+        copy.delete()
+    assert counts[0] == counts[1]
+
+
+def test_a_copy_found_among_many_reports_without_their_pdfs(pdfs):
+    earlier_texts(40)
+    original = SubmissionFactory(submitted_on=ON - DAY)
+    ReportText.objects.create(
+        submission=original,
+        text=HOTEL_REPORT,
+        words=len(HOTEL_REPORT.split()),
+        signature=similarity.signature(similarity.shingles(HOTEL_REPORT)),
+    )
+    assert not original.report  # nothing to re-read: the stored text and signature suffice
+
+    [match] = check_report(submitted(pdfs["copy"], on=ON))
+
+    assert match.earlier == original
+    assert match.flagged is True
