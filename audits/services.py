@@ -498,10 +498,6 @@ def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submis
     }
     action = "resubmit" if revision else "submit"
     _move(audit, action, actor=actor, on=on, reason=_("Report submitted to QA"), changes=changes)
-    # compare the report with earlier reports of other employers, once it is committed.
-    from .tasks import check_report_similarity  # here: tasks imports this module
-
-    transaction.on_commit(lambda: check_report_similarity.delay(draft.pk))
     notify(
         [audit.lead_auditor.user],
         subject=_("Report received: %(employer)s") % {"employer": audit.employer},
@@ -510,6 +506,10 @@ def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submis
         url=audit.get_absolute_url(),
         extra_emails=[settings.COR_STAFF_EMAIL],
     )
+    # compare the report with earlier reports of other employers, once it is committed.
+    from .tasks import check_report_similarity  # here: tasks imports this module
+
+    transaction.on_commit(lambda: check_report_similarity.delay(draft.pk))
     return draft
 
 
