@@ -70,3 +70,22 @@ class ChecklistAnswer(models.TextChoices):
 class CheckStatus(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
+
+
+class WivaStatus(models.TextChoices):
+    """A WIVA case: open until its result is confirmed to the employer, or cancelled (R-14)."""
+
+    OPEN = "open", _("Open")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class WivaStep(models.IntegerChoices):
+    """The six steps of a WIVA, in their order (R-14)."""
+
+    NOTIFY_EMPLOYER = 1, _("Notify the employer")
+    SELECT_AUDITOR = 2, _("Request estimates and select an auditor")
+    ARRANGE_AUDIT = 3, _("Arrange the audit")
+    QA_DOCUMENTS = 4, _("QA all documents")
+    REPORTING_FORM = 5, _("File the WIVA reporting form with WorkSafeBC")
+    CONFIRM_RESULT = 6, _("Confirm the result to the employer")

@@ -700,3 +700,186 @@ class ReviewNote(models.Model):
     @property
     def actionable(self) -> bool:
         return self.kind == NoteKind.ACTIONABLE
+
+
+# R-13 plagiarism: each submitted report's text and its similarity to earlier reports ---------
+
+
+class ReportText(models.Model):
+    """The text extracted from a submission's report PDF, and its MinHash signature.
+
+    Kept so a new report is compared with earlier ones without re-reading their PDFs
+    (``audits.similarity`` explains the method).
+    """
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="report_text"
+    )
+    text = models.TextField(_("text"), blank=True)
+    words = models.PositiveIntegerField(_("words"), default=0)
+    signature = models.BinaryField(_("MinHash signature"), blank=True, default=b"")
+    extracted_at = models.DateTimeField(_("extracted"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report text")
+        verbose_name_plural = _("report texts")
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.words} words"
+
+
+class SimilarityMatch(models.Model):
+    """A submitted report compared with an earlier report of another employer (R-13).
+
+    One row per pair (the later submission, the earlier one); a new check replaces it.
+    ``passages`` holds word ranges ``{"a": [start, end], "b": [start, end]}`` into the
+    two reports' extracted texts (a: ``submission``, b: ``earlier``).
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="similarity_matches"
+    )
+    earlier = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="later_similarity_matches",
+        verbose_name=_("earlier report"),
+    )
+    score = models.DecimalField(_("similarity (%)"), max_digits=5, decimal_places=2)
+    estimate = models.DecimalField(_("MinHash estimate (%)"), max_digits=5, decimal_places=2)
+    threshold = models.DecimalField(_("threshold (%)"), max_digits=5, decimal_places=2)
+    flagged = models.BooleanField(_("flagged"), default=False)
+    passages = models.JSONField(_("matching passages"), default=list, blank=True)
+    checked_at = models.DateTimeField(_("checked"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("similarity match")
+        verbose_name_plural = _("similarity matches")
+        ordering = ["-score", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "earlier"], name="similarity_one_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(submission=F("earlier")), name="similarity_not_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="similarity_score_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["flagged", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.submission} ~ {self.earlier}: {self.score}%"
+
+    def get_absolute_url(self) -> str:
+        return reverse("audits:similarity", args=[self.submission_id])
+
+
+# R-14 WIVA: a WorkSafeBC-initiated verification audit, as a case of six dated steps ---------
+
+# Imported here to keep this block self-contained at the end of the module.
+from .choices import WivaStatus, WivaStep  # noqa: E402
+
+
+class WivaCase(models.Model):
+    """A WIVA case: the employer, its verification audit once an auditor is selected, budget,
+    cost, status and notes; its steps are ``WivaStepRecord`` rows, done in order (R-14)."""
+
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="wiva_cases")
+    audit = models.OneToOneField(
+        Audit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wiva_case",
+        verbose_name=_("verification audit"),
+    )
+    reason = models.TextField(_("why WorkSafeBC asked for it"), blank=True)
+    budget = models.DecimalField(
+        _("budget ($)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    estimate = models.DecimalField(
+        _("selected estimate ($)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost = models.DecimalField(
+        _("final cost ($)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=WivaStatus.choices, default=WivaStatus.OPEN
+    )
+    result = models.TextField(_("result of the QA of the documents"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("WIVA case")
+        verbose_name_plural = _("WIVA cases")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0)
+                & (Q(cost__isnull=True) | Q(cost__gte=0))
+                & (Q(estimate__isnull=True) | Q(estimate__gte=0)),
+                name="wivacase_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=WivaStatus.values), name="wivacase_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.employer}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("audits:wiva-detail", args=[self.pk])
+
+
+class WivaStepRecord(models.Model):
+    """One done step of a WIVA case: which, when, by whom, with a note (R-14)."""
+
+    case = models.ForeignKey(WivaCase, on_delete=models.CASCADE, related_name="steps")
+    step = models.PositiveSmallIntegerField(_("step"), choices=WivaStep.choices)
+    done_on = models.DateField(_("done on"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("WIVA step")
+        verbose_name_plural = _("WIVA steps")
+        ordering = ["case", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "step"], name="wivastep_once_per_case"),
+            models.CheckConstraint(
+                condition=Q(step__gte=1) & Q(step__lte=6), name="wivastep_step_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["step", "done_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_step_display()} on {self.done_on}"

@@ -35,3 +35,8 @@ rules.add_perm("audits.review_audit", is_staff_member)
 rules.add_perm("audits.answer_note", is_staff_member | leads_audit)
 rules.add_perm("audits.view_review_note", is_staff_member | is_auditor)
 rules.add_perm("audits.view_revision", is_staff_member | is_auditor)
+
+# --- plagiarism and WIVA: staff only ---
+rules.add_perm("audits.view_similarity", is_staff_member)
+rules.add_perm("audits.view_wiva", is_staff_member)
+rules.add_perm("audits.manage_wiva", is_staff_member)

@@ -537,3 +537,27 @@ def reviewer_workload() -> list[dict[str, Any]]:
         .annotate(open=Count("pk"))
         .order_by("-open", "reviewer__last_name")
     )
+
+
+# --- WIVA (R-14) ---
+
+
+def wiva_count(*, start: date, end: date) -> int:
+    """Return how many WIVA cases were opened (employer notified) in [start, end], inclusive.
+
+    A case counts on the date of its first step, "notify the employer"; cancelled cases do not
+    count. (Used by the workplan's KPIs.)
+    """
+    from .choices import WivaStatus, WivaStep
+    from .models import WivaCase
+
+    return (
+        WivaCase.objects.filter(
+            steps__step=WivaStep.NOTIFY_EMPLOYER,
+            steps__done_on__gte=start,
+            steps__done_on__lte=end,
+        )
+        .exclude(status=WivaStatus.CANCELLED)
+        .distinct()
+        .count()
+    )

@@ -571,6 +571,10 @@ def submit_report(*, audit: Audit, actor: Any, on: date | None = None) -> Submis
         url=audit.get_absolute_url(),
         extra_emails=[settings.COR_STAFF_EMAIL],
     )
+    # compare the report with earlier reports of other employers, once it is committed.
+    from .tasks import check_report_similarity  # here: tasks imports this module
+
+    transaction.on_commit(lambda: check_report_similarity.delay(draft.pk))
     return draft
 
 

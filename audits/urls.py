@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, fragments, public, qa, work
+from .views import board, fragments, public, qa, similarity, wiva, work
 
 app_name = "audits"
 
@@ -55,4 +55,17 @@ urlpatterns: list = [
         fragments.AuditorAuditsView.as_view(),
         name="auditor-audits",
     ),
+    # Plagiarism and WIVA cases, staff only (views/similarity.py, views/wiva.py).
+    # --- wiva ---
+    path(
+        "submissions/<int:pk>/similarity/",
+        similarity.SubmissionSimilarityView.as_view(),
+        name="similarity",
+    ),
+    path("wiva/", wiva.WivaListView.as_view(), name="wiva-list"),
+    path("wiva/new/", wiva.WivaCreateView.as_view(), name="wiva-create"),
+    path("wiva/<int:pk>/", wiva.WivaDetailView.as_view(), name="wiva-detail"),
+    path("wiva/<int:pk>/step/", wiva.WivaStepView.as_view(), name="wiva-step"),
+    path("wiva/<int:pk>/cancel/", wiva.WivaCancelView.as_view(), name="wiva-cancel"),
+    path("wiva/<int:pk>/form.pdf", wiva.WivaFormPdfView.as_view(), name="wiva-pdf"),
 ]

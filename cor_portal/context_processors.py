@@ -34,6 +34,7 @@ NAVIGATION: dict[str, list[NavEntry]] = {
                 (_("Certificates"), "audits:certificate-list"),
                 (_("QA queue"), "qa:queue"),
                 (_("QA metrics"), "qa:metrics"),
+                (_("WIVA cases"), "audits:wiva-list"),
             ],
         ),
         (

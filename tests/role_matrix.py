@@ -298,6 +298,42 @@ class World:
         review.outcome, review.decided_on = "returned", timezone.localdate()
         review.save()
         return ReviewNote.objects.create(review=review, kind="actionable", text="Add records.")
+    # WIVA and plagiarism (R-13, R-14): staff-only records about employer A.
+
+    @cached_property
+    def submitted_a(self) -> Any:
+        """Return a submitted revision of employer A's audit, for the similarity page."""
+        report = ContentFile(b"%PDF-1.4\n% matrix\n", name="report.pdf")
+        return SubmissionFactory(
+            audit=self.audit_a, number=2, report=report, submitted_on=timezone.localdate()
+        )
+
+    @cached_property
+    def similarity_match_a(self) -> Any:
+        """Return a flagged match of employer A's report with an earlier one of employer B."""
+        from audits.models import SimilarityMatch
+
+        earlier = SubmissionFactory(
+            audit=AuditFactory(employer=self.employer_b),
+            submitted_on=timezone.localdate() - timedelta(days=30),
+        )
+        return SimilarityMatch.objects.create(
+            submission=self.submitted_a,
+            earlier=earlier,
+            score=90,
+            estimate=88,
+            threshold=60,
+            flagged=True,
+        )
+
+    @cached_property
+    def wiva_case_a(self) -> Any:
+        """Return an open WIVA case of employer A."""
+        from audits.models import WivaCase
+
+        return WivaCase.objects.create(
+            number="WIVA-2025-901", employer=self.employer_a, budget=7500
+        )
 
     # --- incentives world ---
 
@@ -835,6 +871,21 @@ CASES: list[Case] = [
         lambda w: {"pk": w.review_a.submission_id},
         api(staff=200, auditor=200, other_auditor=404),
     ),
+    # Plagiarism and WIVA cases (R-13, R-14): staff only.
+    Case("audits:similarity", _a("submitted_a"), page(staff=200)),
+    Case("audits:wiva-list", None, page(staff=200)),
+    Case("audits:wiva-create", None, page(staff=200)),
+    Case("audits:wiva-detail", _a("wiva_case_a"), page(staff=200)),
+    Case("audits:wiva-step", _a("wiva_case_a"), page(staff=200)),
+    Case("audits:wiva-cancel", _a("wiva_case_a"), page(staff=200)),
+    Case("audits:wiva-pdf", _a("wiva_case_a"), page(staff=200)),
+    Case("api:similarity-match-list", None, api(staff=200)),
+    Case("api:similarity-match-detail", _a("similarity_match_a"), api(staff=200)),
+    Case("api:wiva-case-list", None, api(staff=200)),
+    Case("api:wiva-case-detail", _a("wiva_case_a"), api(staff=200)),
+    # POST only: the section is checked first, then the method.
+    Case("api:wiva-case-step", _a("wiva_case_a"), api(staff=405)),
+    Case("api:wiva-case-cancel", _a("wiva_case_a"), api(staff=405)),
     # --- incentives cases ---
     # Staff pages: the year's incentives, one incentive, eligibility facts, figures, runs.
     Case("incentives:index", None, page(staff=200)),

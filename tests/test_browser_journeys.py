@@ -553,3 +553,55 @@ def test_staff_run_the_incentive_year_and_the_employer_downloads_the_letter(
     assert "$229,800.00" in text
     assert employer_a.legal_name in text
     assert log.unexpected() == []
+
+
+def test_staff_open_a_wiva_case_record_its_steps_and_download_the_form(
+    page, live_server, staff_user
+):
+    """R-14: open a WIVA case, notify the employer, select the auditor (the WIVA audit is
+    planned), see the next step, and download the WorkSafeBC reporting form."""
+    from audits.models import WivaCase
+
+    base = live_server.url
+    today = timezone.localdate()
+    firm = EmployerFactory(
+        legal_name="Glacier Heli Tours Ltd.", size_class="large", employees=140, status="registered"
+    )
+    lead = AuditorFactory()
+    declared(lead)
+    log = BrowserLog(page)
+
+    sign_in(page, base, staff_user.username)
+    page.goto(f"{base}/audits/wiva/")
+    expect(page.get_by_text("No WIVA cases yet")).to_be_visible()
+    page.get_by_role("link", name="Open a WIVA case").click()
+    page.get_by_label("Employer").select_option(label=f"{firm.legal_name} ({firm.account_number})")
+    page.get_by_label("Budget ($)").fill("7500")
+    press(page, "Open the case")
+    case = WivaCase.objects.get()
+    expect(page).to_have_url(f"{base}{case.get_absolute_url()}")
+    expect(page.get_by_role("heading", name="Next step: Notify the employer")).to_be_visible()
+
+    page.get_by_label("Done on").fill(today.isoformat())
+    page.get_by_label("Note").fill("Letter sent")
+    press(page, "Record: Notify the employer")
+    expect(
+        page.get_by_role("heading", name=re.compile("Next step: Request estimates"))
+    ).to_be_visible()
+    page.get_by_label("Selected auditor").select_option(index=1)
+    page.get_by_label("Selected estimate ($)").fill("6800")
+    page.get_by_label("Audit start date").fill((today + timedelta(days=30)).isoformat())
+    press(page, "Record: Request estimates and select an auditor")
+    expect(page.get_by_role("heading", name="Next step: Arrange the audit")).to_be_visible()
+    shoot(page, "20-wiva-case")
+    case.refresh_from_db()
+    assert case.audit is not None
+    assert case.audit.audit_type == "wiva"
+    assert case.audit.lead_auditor == lead
+
+    pdf = page.request.get(f"{base}/audits/wiva/{case.pk}/form.pdf")
+    assert pdf.status == 200
+    assert pdf.body().startswith(b"%PDF")
+    page.goto(f"{base}/audits/wiva/")
+    expect(page.get_by_role("link", name=case.number)).to_be_visible()
+    assert log.unexpected() == []

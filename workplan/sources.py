@@ -27,20 +27,6 @@ class Source:
     selector: Selector
 
 
-def _qa_coverage(*, start: date, end: date) -> Value:
-    """Percent of audits submitted in the period that were QA'd (``audits.selectors``)."""
-    from audits.selectors import qa_coverage  # type: ignore[attr-defined]
-
-    return qa_coverage(start=start, end=end)  # type: ignore[no-any-return]
-
-
-def _wiva_count(*, start: date, end: date) -> Value:
-    """WorkSafeBC Initiated Verification Audits in the period (``audits.selectors``)."""
-    from audits.selectors import wiva_count  # type: ignore[attr-defined]
-
-    return wiva_count(start=start, end=end)  # type: ignore[no-any-return]
-
-
 def _completions(course_code: str) -> Selector:
     def completions(*, start: date, end: date) -> int:
         return auditor_selectors.course_completions(course_code=course_code, start=start, end=end)
@@ -116,8 +102,8 @@ SOURCES: dict[str, Source] = {
     "external_declarations": Source(
         "External auditor annual declarations", "count", _external_declarations
     ),
-    "qa_coverage": Source("Audits QA'd (%)", "percent", _qa_coverage),
-    "wivas": Source("WIVAs", "count", _wiva_count),
+    "qa_coverage": Source("Audits QA'd (%)", "percent", audit_selectors.qa_coverage),
+    "wivas": Source("WIVAs", "count", audit_selectors.wiva_count),
     "eaqas": Source("EAQAs conducted", "count", auditor_selectors.eaqas_conducted),
     "enquiries": Source("Enquiries about COR", "count", _interactions(InteractionKind.ENQUIRY)),
     "biosphere_engagements": Source(
@@ -132,12 +118,5 @@ SOURCE_CHOICES = [(key, source.label) for key, source in SOURCES.items()]
 
 
 def compute(key: str, *, start: date, end: date) -> Value:
-    """Return a source's value for the period; None when it has no data (or is not there yet).
-
-    A source whose selector is not in this tree yet (``qa_coverage`` and ``wiva_count`` are
-    added to ``audits.selectors`` separately) answers None rather than breaking the dashboard.
-    """
-    try:
-        return SOURCES[key].selector(start=start, end=end)
-    except ImportError:
-        return None
+    """Return a source's value for the period; None when it has no data."""
+    return SOURCES[key].selector(start=start, end=end)

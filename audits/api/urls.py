@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import qa, views
+from . import qa, views, wiva
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -15,5 +15,8 @@ router.register("deadlines", views.DeadlineViewSet, basename="deadline")
 router.register("qa-reviews", qa.ReviewViewSet, basename="qa-review")
 router.register("qa-notes", qa.ReviewNoteViewSet, basename="qa-note")
 router.register("revisions", qa.RevisionViewSet, basename="revision")
+# --- wiva api ---
+router.register("similarity-matches", wiva.SimilarityMatchViewSet, basename="similarity-match")
+router.register("wiva-cases", wiva.WivaCaseViewSet, basename="wiva-case")
 
 urlpatterns = router.urls

@@ -19,8 +19,10 @@ from auditors.tests.factories import (
     TrainingSessionFactory,
     declared,
 )
+from audits import services_wiva
 from audits.choices import AuditType
-from audits.tests.factories import AuditFactory, CertificateFactory
+from audits.models import Review
+from audits.tests.factories import AuditFactory, CertificateFactory, SubmissionFactory
 from employers.choices import EmployerStatus, InteractionKind
 from employers.models import EmployerStatusChange, Registration
 from employers.tests.factories import EmployerFactory, GapAnalysisFactory, InteractionFactory
@@ -71,6 +73,11 @@ def interaction(kind: str):
         InteractionFactory(kind=kind, occurred_on=day)
 
     return build
+
+
+def wiva(day: date) -> None:
+    case = services_wiva.open_case(actor=None, employer=EmployerFactory(), budget=Decimal(5000))
+    services_wiva.notify_employer(case=case, actor=None, on=day)
 
 
 def session(kind: str):
@@ -127,13 +134,14 @@ BUILDERS = {
     "enquiries": interaction(InteractionKind.ENQUIRY),
     "consultations": interaction(InteractionKind.CONSULTATION),
     "biosphere_engagements": interaction(InteractionKind.BIOSPHERE),
+    "wivas": wiva,
 }
-# Written elsewhere (audits.selectors); their tests belong with them.
-ELSEWHERE = {"qa_coverage", "wivas"}
+# Percent sources, each with its own test below.
+RATES = {"certified_retention", "qa_coverage"}
 
 
 def test_every_count_source_has_a_boundary_case():
-    assert set(BUILDERS) | ELSEWHERE | {"certified_retention"} == set(sources.SOURCES)
+    assert set(BUILDERS) | RATES == set(sources.SOURCES)
 
 
 @pytest.mark.parametrize("key", sorted(BUILDERS))
@@ -199,11 +207,40 @@ def test_retention_without_certified_employers_is_none():
     assert sources.compute("certified_retention", start=START, end=END) is None
 
 
-def test_sources_not_in_the_tree_yet_answer_none(monkeypatch):
-    """qa_coverage and wiva_count arrive from other branches: until then, no data."""
-    import audits.selectors as audit_selectors
+def test_a_cancelled_wiva_does_not_count():
+    wiva(START)
+    services_wiva.cancel_case(
+        case=services_wiva.open_case(
+            actor=None, employer=EmployerFactory(), budget=Decimal(1), on=START
+        ),
+        actor=None,
+        reason="WorkSafeBC withdrew the request",
+        on=START,
+    )
+    assert sources.compute("wivas", start=START, end=END) == 1
 
-    for name in ("qa_coverage", "wiva_count"):
-        monkeypatch.delattr(audit_selectors, name, raising=False)
+
+def submitted(day: date, *, outcome: str | None) -> None:
+    """An audit first submitted on ``day``; with a review of ``outcome`` ("" = still open)."""
+    audit = AuditFactory(status="submitted", starts_on=date(2023, 1, 9), submitted_on=day)
+    submission = SubmissionFactory(audit=audit, submitted_on=day)
+    if outcome is not None:
+        Review.objects.create(
+            audit=audit, submission=submission, outcome=outcome, decided_on=day if outcome else None
+        )
+
+
+def test_qa_coverage_counts_audits_first_submitted_in_the_fiscal_year():
+    submitted(date(2023, 3, 31), outcome=None)  # before the year: not in the base
+    submitted(START, outcome="approved")
+    submitted(END, outcome="returned")  # a return is a completed review
+    submitted(END, outcome="")  # a review still open
+    submitted(date(2024, 2, 1), outcome=None)  # not reviewed yet
+    submitted(date(2024, 4, 1), outcome=None)  # after the year
+    assert sources.compute("qa_coverage", start=START, end=END) == Decimal(50)
+    assert sources.compute("qa_coverage", start=START, end=START) == Decimal(100)
+    assert sources.compute("qa_coverage", start=date(2024, 4, 1), end=date(2025, 3, 31)) == 0
+
+
+def test_qa_coverage_without_submissions_is_none():
     assert sources.compute("qa_coverage", start=START, end=END) is None
-    assert sources.compute("wivas", start=START, end=END) is None

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from auditors import demo as auditors_demo
 from audits import demo as audits_demo
+from audits import demo_wiva as wiva_demo
 from cor_portal.accounts.choices import Role
 from employers import demo as employers_demo
 from incentives import demo as incentives_demo
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             auditors_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
             audits_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
             # --- qa demo ---
+            wiva_demo.seed(today=today, staff=users[Role.STAFF], login=users[Role.AUDITOR]),
             # --- incentives demo ---
             incentives_demo.seed(today=today, staff=users[Role.STAFF]),
             # --- workplan demo ---
