@@ -298,6 +298,7 @@ class World:
         review.outcome, review.decided_on = "returned", timezone.localdate()
         review.save()
         return ReviewNote.objects.create(review=review, kind="actionable", text="Add records.")
+
     # WIVA and plagiarism: staff-only records about employer A.
 
     @cached_property
