@@ -68,3 +68,6 @@ urlpatterns = [
 
 admin.site.site_header = "COR Portal administration"
 admin.site.site_title = "COR Portal admin"
+
+handler404 = "cor_portal.errors.page_not_found"
+handler500 = "cor_portal.errors.server_error"

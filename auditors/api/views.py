@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from cor_portal.api.parsers import UPLOAD_PARSERS
 from cor_portal.api.permissions import RulesPermission
 
 from .. import selectors, services
@@ -105,7 +106,7 @@ class AuditorViewSet(
     def standing(self, request: Request, pk: str | None = None) -> Response:
         """Answer whether the auditor may audit the employer from the date, with every reason."""
         auditor = self.get_object()
-        query = StandingQuerySerializer(data=request.query_params)
+        query = StandingQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         answer = selectors.standing_for(
             auditor,
@@ -235,6 +236,8 @@ class CPDActivityViewSet(
 ):
     """The CPD log: staff manage every auditor's, an auditor their own."""
 
+    parser_classes = UPLOAD_PARSERS  # the evidence is a file
+
     serializer_class = CPDActivitySerializer
     add_permission = "auditors.add_cpdactivity"
     action_permissions = {
@@ -335,7 +338,7 @@ class EAQAViewSet(viewsets.ReadOnlyModelViewSet):
         return EAQA.objects.visible_to(self.request.user).select_related("reviewer")
 
     @extend_schema(request=EAQARecordSerializer, responses=EAQASerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def record(self, request: Request, pk: str | None = None) -> Response:
         """Record the EAQA's date, reviewer, findings, report and outcome."""
         eaqa = cast(EAQA, self.get_object())

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cor_portal.accounts.choices import Role
+from cor_portal.api.parsers import UPLOAD_PARSERS
 from cor_portal.api.permissions import RulesPermission
 from cor_portal.api.schema import PortalAutoSchema
 from employers.models import ClassificationUnit, Employer
@@ -180,7 +181,7 @@ class AuditViewSet(
         return self.draft_answer(draft)
 
     @extend_schema(request={"multipart/form-data": ReportSerializer}, responses=DraftSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def report(self, request: Request, pk: str | None = None) -> Response:
         """Upload the report (a PDF, checked by its content) of the submission being prepared."""
         audit = self.get_object()
@@ -314,7 +315,7 @@ class CycleViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[CycleQuerySerializer], responses=CycleSerializer)
     def list(self, request: Request) -> Response:
         """Return the cycle years of the employer's latest certificate with their states."""
-        query = CycleQuerySerializer(data=request.query_params, context={"request": request})
+        query = CycleQuerySerializer(data=request.query_params.dict(), context={"request": request})
         query.is_valid(raise_exception=True)
         employer = query.validated_data.get("employer")
         if employer is None and getattr(request.user, "role", None) == Role.EMPLOYER:
@@ -341,7 +342,7 @@ class DeadlineViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[DeadlineQuerySerializer], responses=DeadlineSerializer(many=True))
     def list(self, request: Request) -> Response:
         """List running deadlines: ``?deadline=``, ``?state=green|amber|red``, ``?employer=``."""
-        query = DeadlineQuerySerializer(data=request.query_params)
+        query = DeadlineQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         params, today = query.validated_data, timezone.localdate()
         audits = Audit.objects.visible_to(request.user)

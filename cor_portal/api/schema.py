@@ -8,7 +8,7 @@ ERRORS = {
     "400": "The request has errors (malformed body, or field errors listed per field).",
     "401": "Not signed in: send a token (Authorization: Token ...) or a session cookie.",
     "403": "Signed in, but this part of the portal is not open to your role.",
-    "404": "No such record, or not one you may see.",
+    "404": "No such record, or not one you may see (on a list: no such page).",
 }
 
 
@@ -17,9 +17,7 @@ class PortalAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction: str = "response") -> dict:  # type: ignore[override]
         responses = super()._get_response_bodies(direction)  # type: ignore[arg-type]
-        codes = ["400", "401", "403"]
-        if "{" in self.path or self.method != "GET":
-            codes.append("404")
+        codes = ["400", "401", "403", "404"]
         for code in codes:
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)

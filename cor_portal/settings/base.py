@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cor_portal.ui",
     "cor_portal.demo",
     "cor_portal.notifications",
+    "cor_portal.api",
     "employers",
     "auditors",
     "audits",
@@ -200,8 +201,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies only; the endpoints that take a file accept multipart form data too
+    # (cor_portal.api.parsers.UPLOAD_PARSERS).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "cor_portal.api.filters.PortalFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
