@@ -45,6 +45,13 @@ NAVIGATION: dict[str, list[NavEntry]] = {
             ],
         ),
         (_("Dashboard"), "workplan:dashboard"),
+        (
+            _("People"),
+            [
+                (_("Invitations"), "selfservice:invitation-list"),
+                (_("Logins"), "selfservice:login-list"),
+            ],
+        ),
     ],
     Role.EMPLOYER: [(_("Our COR"), "homes:portal"), (_("Find an auditor"), "auditor-directory")],
     Role.AUDITOR: [(_("My audits"), "homes:auditor")],

@@ -31,6 +31,8 @@ urlpatterns = [
     # --- qa ---
     # --- incentives ---
     # --- workplan ---
+    # --- self-service ---
+    path("", include("selfservice.urls")),
     # --- verify, calendar, notifications ---
     path("calendar/", calendar_views.CalendarHelpView.as_view(), name="calendar-help"),
     path("calendar/reset/", calendar_views.CalendarResetView.as_view(), name="calendar-reset"),

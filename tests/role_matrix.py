@@ -272,6 +272,25 @@ class World:
     # --- qa world ---
     # --- incentives world ---
     # --- workplan world ---
+    # --- self-service world ---
+
+    @cached_property
+    def invitation_and_token(self) -> tuple[Any, str]:
+        """Return an open invitation of employer A's contact, and its token."""
+        from selfservice.services import invite_contact
+
+        return invite_contact(contact=self.contact_a, actor=None)
+
+    @cached_property
+    def invitation_a(self) -> Any:
+        return self.invitation_and_token[0]
+
+    @cached_property
+    def spare_login(self) -> Any:
+        """Return a login none of the actors uses, for the deactivate/reactivate pages."""
+        from cor_portal.accounts.tests.factories import UserFactory
+
+        return UserFactory(username="spare-login")
 
     @cached_property
     def notification_a(self) -> Any:
@@ -667,6 +686,30 @@ CASES: list[Case] = [
     # --- qa cases ---
     # --- incentives cases ---
     # --- workplan cases ---
+    # --- self-service cases ---
+    Case("selfservice:invitation-list", None, page(staff=200)),
+    Case("selfservice:invitation-create", None, page(staff=200)),
+    Case("selfservice:invitation-resend", lambda w: {"pk": w.invitation_a.pk}, page(staff=200)),
+    Case("selfservice:invitation-revoke", lambda w: {"pk": w.invitation_a.pk}, page(staff=200)),
+    Case("selfservice:login-list", None, page(staff=200)),
+    Case(
+        "selfservice:login-deactivate",
+        lambda w: {"pk": w.spare_login.pk},
+        page(staff=200),
+    ),
+    Case(
+        "selfservice:login-reactivate",
+        lambda w: {"pk": w.spare_login.pk},
+        page(staff=200),
+    ),
+    # Only an employer's primary contact may invite; the matrix's contacts are not primary
+    # (selfservice/tests/test_invitations.py signs in as one who is).
+    Case("selfservice:colleague-invite", None, page()),
+    Case(
+        "selfservice:accept",
+        lambda w: {"token": w.invitation_and_token[1]},
+        public(),
+    ),
 ]
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "audits",
     "incentives",
     "workplan",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -286,3 +287,6 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# Self-service: how long an invitation link works.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)

@@ -1,0 +1,129 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from auditors.models import Auditor
+from cor_portal.accounts.choices import Role
+from cor_portal.ui.forms import form_helper
+from employers.models import Contact
+
+User = get_user_model()
+
+KINDS = [
+    (Role.EMPLOYER, _("An employer's contact")),
+    (Role.AUDITOR, _("An auditor on the register")),
+    (Role.BOARD, _("A board member")),
+]
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} <{obj.email}> - {obj.employer.legal_name}"
+
+
+class AuditorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.get_full_name() or obj.user.username} <{obj.user.email}>"
+
+
+class InvitationForm(forms.Form):
+    """Whom to invite: a contact, an auditor, or a board member by name and email."""
+
+    kind = forms.ChoiceField(label=_("Invite"), choices=KINDS, widget=forms.RadioSelect)
+    contact = ContactChoiceField(
+        label=_("Contact"),
+        queryset=Contact.objects.filter(user__isnull=True)
+        .select_related("employer")
+        .order_by("employer__legal_name", "last_name"),
+        required=False,
+        help_text=_("Contacts without a portal login."),
+    )
+    auditor = AuditorChoiceField(
+        label=_("Auditor"),
+        queryset=Auditor.objects.select_related("user").order_by(
+            "user__last_name", "user__first_name"
+        ),
+        required=False,
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            "kind",
+            "contact",
+            "auditor",
+            "first_name",
+            "last_name",
+            "email",
+            submit=_("Send the invitation"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == Role.EMPLOYER and not data.get("contact"):
+            self.add_error("contact", _("Choose the contact to invite."))
+        if kind == Role.AUDITOR and not data.get("auditor"):
+            self.add_error("auditor", _("Choose the auditor to invite."))
+        if kind == Role.BOARD:
+            for name in ("first_name", "last_name", "email"):
+                if not data.get(name):
+                    self.add_error(name, _("Needed to invite a board member."))
+        return data
+
+
+class ColleagueForm(forms.Form):
+    """A colleague the primary contact adds to their own employer and invites."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            "first_name", "last_name", "title", "email", "phone", submit=_("Invite")
+        )
+
+
+class AcceptForm(forms.Form):
+    """Choose a password (twice); Django's validators judge it in the service."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            "password", "password_again", submit=_("Set password and sign in")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class LoginChangeForm(forms.Form):
+    """Confirm a deactivation or reactivation, with an optional reason."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)

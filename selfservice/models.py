@@ -1,0 +1,171 @@
+"""Invitations to the portal, and every deactivation or reactivation of a login."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cor_portal.accounts.choices import Role
+
+
+def new_token() -> str:
+    """Return a fresh unguessable invitation token (only its hash is stored)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 of a token, as stored and looked up."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class InvitationQuerySet(models.QuerySet):
+    def in_state(self, state: str, *, now=None) -> "InvitationQuerySet":
+        now = now or timezone.now()
+        if state == InvitationState.ACCEPTED:
+            return self.filter(accepted_on__isnull=False)
+        if state == InvitationState.REVOKED:
+            return self.filter(accepted_on__isnull=True, revoked_on__isnull=False)
+        open_ = self.filter(accepted_on__isnull=True, revoked_on__isnull=True)
+        if state == InvitationState.EXPIRED:
+            return open_.filter(expires_at__lte=now)
+        return open_.filter(expires_at__gt=now)
+
+    def search(self, text: str) -> "InvitationQuerySet":
+        return self.filter(
+            Q(email__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+        )
+
+
+class Invitation(models.Model):
+    """An emailed, single-use link that lets a person set a password and sign in.
+
+    The invitee is an employer's contact, an auditor on the register (their login exists
+    already), or a board member. Only the SHA-256 of the token is kept.
+    """
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    email = models.EmailField(_("email"))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    contact = models.ForeignKey(
+        "employers.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("contact"),
+    )
+    auditor = models.ForeignKey(
+        "auditors.Auditor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("auditor"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("login"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_on = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_on = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_on = models.DateTimeField(_("revoked"), null=True, blank=True)
+    times_sent = models.PositiveSmallIntegerField(_("times sent"), default=1)
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True) | Q(revoked_on__isnull=True),
+                name="invitation_accepted_or_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selfservice:invitation-list") + f"?q={self.email}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def state_at(self, now=None) -> str:
+        """Return pending, accepted, expired or revoked at a moment (now by default)."""
+        now = now or timezone.now()
+        if self.accepted_on:
+            return InvitationState.ACCEPTED
+        if self.revoked_on:
+            return InvitationState.REVOKED
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+    @property
+    def state(self) -> str:
+        return self.state_at()
+
+    def get_state_display(self) -> str:
+        return str(InvitationState(self.state).label)
+
+
+class AccountChange(models.Model):
+    """A login deactivated or reactivated: who, when and why (the user row keeps its history)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_changes"
+    )
+    active = models.BooleanField(_("active after the change"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("login change")
+        verbose_name_plural = _("login changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        verb = "reactivated" if self.active else "deactivated"
+        return f"{self.user} {verb} on {self.changed_at:%Y-%m-%d}"
