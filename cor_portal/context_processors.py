@@ -21,6 +21,7 @@ NAVIGATION: dict[str, list[NavEntry]] = {
             _("Employers"),
             [
                 (_("Employers"), "employers:list"),
+                (_("Applications"), "selfservice:application-list"),
                 (_("Interactions"), "employers:interaction-list"),
                 (_("Gap analyses"), "employers:gap-analysis-list"),
                 (_("Classification units"), "employers:cu-list"),

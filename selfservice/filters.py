@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cor_portal.accounts.choices import Role
 
-from .models import Invitation, InvitationState
+from .models import Application, ApplicationState, Invitation, InvitationState
 
 User = get_user_model()
 
@@ -60,3 +60,30 @@ class LoginFilter(django_filters.FilterSet):
             | Q(first_name__icontains=value)
             | Q(last_name__icontains=value)
         )
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, account or email"), "type": "search"}
+        ),
+    )
+    state = django_filters.ChoiceFilter(
+        choices=ApplicationState.choices, empty_label=_("Any state")
+    )
+    duplicate = django_filters.BooleanFilter(
+        label=_("Already recorded"),
+        field_name="duplicate_of",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "state", "duplicate"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value else queryset

@@ -1,13 +1,18 @@
 from typing import Any
 
+from crispy_forms.layout import HTML, Div, Fieldset
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from auditors.models import Auditor
 from cor_portal.accounts.choices import Role
-from cor_portal.ui.forms import form_helper
-from employers.models import Contact
+from cor_portal.ui.forms import DateInput, form_helper
+from employers.models import ClassificationUnit, Contact
+
+from .applications import APPLICATION_FIELDS, check_application
+from .models import Application
 
 User = get_user_model()
 
@@ -124,6 +129,124 @@ class LoginChangeForm(forms.Form):
     """Confirm a deactivation or reactivation, with an optional reason."""
 
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class CUChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.description}"
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public application. ``website`` is a honeypot: hidden from people, filled by bots."""
+
+    classification_units = CUChoiceField(
+        label=_("WorkSafeBC classification units"),
+        queryset=ClassificationUnit.objects.order_by("code"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("As on your WorkSafeBC clearance letter."),
+    )
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "legal_name",
+            "trade_name",
+            "account_number",
+            "region",
+            "sector",
+            "classification_units",
+            "nao_approved_on",
+            "nao_reference",
+            "employees",
+            "payroll_hours",
+            "street",
+            "city",
+            "postal_code",
+            "sites",
+            "contact_first_name",
+            "contact_last_name",
+            "contact_title",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {"nao_approved_on": DateInput(), "sites": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Fieldset(
+                _("Your company"),
+                "legal_name",
+                "trade_name",
+                "account_number",
+                "region",
+                "sector",
+            ),
+            Fieldset(
+                _("Classification units"),
+                "classification_units",
+                HTML(
+                    "<p class='small text-body-secondary'>"
+                    + str(
+                        _(
+                            "A classification unit outside the association's needs WorkSafeBC's "
+                            "approval to join our program: give its date and reference."
+                        )
+                    )
+                    + "</p>"
+                ),
+                "nao_approved_on",
+                "nao_reference",
+            ),
+            Fieldset(_("Size"), "employees", "payroll_hours"),
+            Fieldset(_("Where you work"), "street", "city", "postal_code", "sites"),
+            Fieldset(
+                _("Primary contact"),
+                "contact_first_name",
+                "contact_last_name",
+                "contact_title",
+                "contact_email",
+                "contact_phone",
+            ),
+            Div("website", css_class="d-none", aria_hidden="true"),
+            submit=_("Send the application"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        fields = {name: data.get(name) for name in APPLICATION_FIELDS}
+        try:
+            check_application(
+                classification_units=list(data.get("classification_units") or []), **fields
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    if field in self.fields and field not in self.errors:
+                        self.add_error(field, message)
+                    elif field not in self.fields:
+                        self.add_error(None, message)
+        return data
+
+    def _post_clean(self) -> None:
+        # The service validates the model; the form's own checks are enough here.
+        pass
+
+
+class DecisionForm(forms.Form):
+    """Approve (optional note) or reject (the reason the applicant receives)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
     def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

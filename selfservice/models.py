@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cor_portal.accounts.choices import Role
+from employers.choices import Region, Sector
 
 
 def new_token() -> str:
@@ -169,3 +171,124 @@ class AccountChange(models.Model):
     def __str__(self) -> str:
         verb = "reactivated" if self.active else "deactivated"
         return f"{self.user} {verb} on {self.changed_at:%Y-%m-%d}"
+
+
+class ApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def search(self, text: str) -> "ApplicationQuerySet":
+        return self.filter(
+            Q(legal_name__icontains=text)
+            | Q(trade_name__icontains=text)
+            | Q(account_number__startswith=text)
+            | Q(contact_email__icontains=text)
+        )
+
+
+class Application(models.Model):
+    """An employer's online application for COR registration, waiting for staff to decide.
+
+    ``duplicate_of`` is the employer already recorded with the same WorkSafeBC account number
+    when the application came in: shown to staff, never to the applicant.
+    """
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    account_number = models.CharField(
+        _("WorkSafeBC account number"),
+        max_length=20,
+        validators=[RegexValidator(r"^[0-9]+$", _("Use digits only."))],
+    )
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    classification_units = models.ManyToManyField(
+        "employers.ClassificationUnit", related_name="+", verbose_name=_("classification units")
+    )
+    employees = models.PositiveIntegerField(_("employees in BC"), null=True, blank=True)
+    payroll_hours = models.DecimalField(
+        _("annual payroll hours"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    sites = models.TextField(
+        _("work sites"), blank=True, help_text=_("Other places your people work, one a line.")
+    )
+    nao_approved_on = models.DateField(
+        _("WorkSafeBC approval date (CUs outside the association's)"), null=True, blank=True
+    )
+    nao_reference = models.CharField(_("WorkSafeBC approval reference"), max_length=64, blank=True)
+    contact_first_name = models.CharField(_("first name"), max_length=100)
+    contact_last_name = models.CharField(_("last name"), max_length=100)
+    contact_title = models.CharField(_("job title"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("email"))
+    contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ApplicationState.choices,
+        default=ApplicationState.SUBMITTED,
+    )
+    duplicate_of = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("employer already recorded"),
+    )
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("employer"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[classification_units])
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ApplicationState.values), name="application_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(employees__isnull=False) | Q(payroll_hours__isnull=False),
+                name="application_has_size",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.account_number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selfservice:application-detail", args=[self.pk])
+
+    @property
+    def contact_name(self) -> str:
+        return f"{self.contact_first_name} {self.contact_last_name}".strip()

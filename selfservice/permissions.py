@@ -15,3 +15,4 @@ def is_primary_contact(user) -> bool:
 rules.add_perm("selfservice.manage_invitations", is_staff_member)
 rules.add_perm("selfservice.manage_logins", is_staff_member)
 rules.add_perm("selfservice.invite_colleague", is_employer_contact & is_primary_contact)
+rules.add_perm("selfservice.review_applications", is_staff_member)

@@ -32,26 +32,39 @@ def invitation_url(token: str) -> str:
     return settings.COR_SITE_URL + reverse("selfservice:accept", kwargs={"token": token})
 
 
-def _send(invitation: Invitation, token: str) -> None:
-    """Email the invitation link (after commit, through the notifications' email task)."""
+def email_person(*, address: str, name: str, subject: str, template: str, context: dict) -> None:
+    """Email one person who may have no login yet (after commit, by the notifications' task).
+
+    The text is ``notifications/email/<template>.txt`` rendered by the notifications' renderer,
+    after a greeting by name.
+    """
     body = notifications.render(
-        "invitation",
+        template,
         {
+            "site_url": settings.COR_SITE_URL,
+            "association_name": settings.COR_ASSOCIATION_NAME,
+            **context,
+        },
+    )
+    text = f"{_('Hello %(name)s,') % {'name': name}}\n\n{body}"
+    payload = {"subject": str(subject), "emails": [[address, text]], "notification_ids": []}
+    transaction.on_commit(lambda: notifications._send_later([payload]))
+
+
+def _send(invitation: Invitation, token: str) -> None:
+    """Email the invitation link."""
+    email_person(
+        address=invitation.email,
+        name=invitation.first_name,
+        subject=_("Your invitation to the COR Portal"),
+        template="invitation",
+        context={
             "invitation": invitation,
             "role": Role(invitation.role).label,
             "url": reverse("selfservice:accept", kwargs={"token": token}),
             "expires_at": invitation.expires_at,
-            "site_url": settings.COR_SITE_URL,
-            "association_name": settings.COR_ASSOCIATION_NAME,
         },
     )
-    text = f"{_('Hello %(name)s,') % {'name': invitation.first_name}}\n\n{body}"
-    payload = {
-        "subject": _("Your invitation to the COR Portal"),
-        "emails": [[invitation.email, text]],
-        "notification_ids": [],
-    }
-    transaction.on_commit(lambda: notifications._send_later([payload]))
 
 
 def _open_for(

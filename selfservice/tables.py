@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cor_portal.ui.templatetags.portal import status_tag
 
-from .models import Invitation
+from .models import Application, Invitation
 
 
 class InvitationTable(tables.Table):
@@ -98,3 +98,39 @@ class LoginTable(tables.Table):
                 "primary",
             )
         return format_html("<a class='btn btn-sm btn-outline-{}' href='{}'>{}</a>", css, url, label)
+
+
+class ApplicationTable(tables.Table):
+    legal_name = tables.Column(verbose_name=_("Applicant"), linkify=True)
+    account_number = tables.Column(verbose_name=_("Account"))
+    region = tables.Column()
+    contact = tables.Column(verbose_name=_("Contact"), accessor="contact_email")
+    submitted_at = tables.DateTimeColumn(verbose_name=_("Submitted"), format="Y-m-d H:i")
+    duplicate_of = tables.Column(verbose_name=_("Already recorded"), linkify=True, default="")
+    state = tables.Column()
+
+    class Meta:
+        model = Application
+        fields = [
+            "legal_name",
+            "account_number",
+            "region",
+            "contact",
+            "submitted_at",
+            "duplicate_of",
+            "state",
+        ]
+        order_by = ["-submitted_at"]
+        attrs = {"class": "table table-hover align-middle"}
+
+    def render_contact(self, record):
+        return format_html("{}<br><small>{}</small>", record.contact_name, record.contact_email)
+
+    def value_contact(self, record):
+        return f"{record.contact_name} <{record.contact_email}>"
+
+    def render_state(self, value, record):
+        return status_tag(record.state, value)
+
+    def value_state(self, value, record):
+        return value

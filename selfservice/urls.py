@@ -30,4 +30,22 @@ urlpatterns = [
     ),
     path("accounts/invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept"),
     path("portal/colleagues/invite/", views.ColleagueInviteView.as_view(), name="colleague-invite"),
+    path("apply/", views.ApplyView.as_view(), name="apply"),
+    path("apply/thanks/", views.ApplyThanksView.as_view(), name="apply-thanks"),
+    path("employers/applications/", views.ApplicationListView.as_view(), name="application-list"),
+    path(
+        "employers/applications/<int:pk>/",
+        views.ApplicationDetailView.as_view(),
+        name="application-detail",
+    ),
+    path(
+        "employers/applications/<int:pk>/approve/",
+        views.ApplicationDecisionView.as_view(approve=True),
+        name="application-approve",
+    ),
+    path(
+        "employers/applications/<int:pk>/reject/",
+        views.ApplicationDecisionView.as_view(approve=False),
+        name="application-reject",
+    ),
 ]

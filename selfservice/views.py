@@ -10,18 +10,25 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.accounts.choices import Role
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin, add_service_errors
 from employers import selectors as employer_selectors
 
-from . import services
-from .filters import InvitationFilter, LoginFilter
-from .forms import AcceptForm, ColleagueForm, InvitationForm, LoginChangeForm
-from .models import Invitation
-from .tables import InvitationTable, LoginTable
+from . import applications, services
+from .filters import ApplicationFilter, InvitationFilter, LoginFilter
+from .forms import (
+    AcceptForm,
+    ApplicationForm,
+    ColleagueForm,
+    DecisionForm,
+    InvitationForm,
+    LoginChangeForm,
+)
+from .models import Application, Invitation
+from .tables import ApplicationTable, InvitationTable, LoginTable
 
 User = get_user_model()
 
@@ -233,3 +240,108 @@ class ColleagueInviteView(SectionRequiredMixin, ServiceFormMixin, FormView):
             self.request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
         )
         return reverse("homes:portal")
+
+
+# Online applications ------------------------------------------------------------------------
+
+
+def client_ip(request) -> str:
+    """Return the visitor's address (REMOTE_ADDR: the proxy sets it from X-Forwarded-For)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class ApplyView(FormView):
+    """The public application for COR registration (no login)."""
+
+    form_class = ApplicationForm
+    template_name = "selfservice/apply.html"
+
+    def post(self, request, *args, **kwargs):
+        if applications.rate_limited(client_ip(request)):
+            return self.response_class(
+                request=request, template="selfservice/apply_limited.html", status=429
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: ApplicationForm) -> HttpResponse:
+        if form.cleaned_data.get("website"):
+            # A bot filled the hidden field: thank it and record nothing.
+            return HttpResponseRedirect(reverse("selfservice:apply-thanks"))
+        fields = {name: form.cleaned_data.get(name) for name in applications.APPLICATION_FIELDS}
+        fields = {k: ("" if v is None and k not in NULLABLE else v) for k, v in fields.items()}
+        try:
+            applications.submit_application(
+                classification_units=list(form.cleaned_data["classification_units"]), **fields
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(reverse("selfservice:apply-thanks"))
+
+
+NULLABLE = {"employees", "payroll_hours", "nao_approved_on"}
+
+
+class ApplyThanksView(TemplateView):
+    template_name = "selfservice/apply_thanks.html"
+
+
+class ApplicationListView(SectionRequiredMixin, ListPageMixin):
+    permission_required = "selfservice.review_applications"
+    table_class = ApplicationTable
+    filterset_class = ApplicationFilter
+    title = gettext_lazy("Applications")
+    empty_title = gettext_lazy("No applications")
+    empty_hint = gettext_lazy("Employers apply online at /apply/.")
+    export_name = "applications"
+
+    def get_queryset(self):
+        return Application.objects.select_related("duplicate_of", "employer", "decided_by")
+
+
+class ApplicationDetailView(SectionRequiredMixin, DetailView):
+    permission_required = "selfservice.review_applications"
+    template_name = "selfservice/application_detail.html"
+    context_object_name = "application"
+
+    def get_queryset(self):
+        return Application.objects.select_related(
+            "duplicate_of", "employer", "decided_by"
+        ).prefetch_related("classification_units")
+
+
+class ApplicationDecisionView(SectionRequiredMixin, ServiceFormMixin, FormView):
+    """Confirm, then approve or reject an application."""
+
+    permission_required = "selfservice.review_applications"
+    form_class = DecisionForm
+    template_name = "selfservice/application_decide.html"
+    approve = True
+
+    def get_application(self) -> Application:
+        return get_object_or_404(Application, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            application=self.get_application(), approve=self.approve, **kwargs
+        )
+
+    def perform(self, form: DecisionForm) -> Application:
+        reason = form.cleaned_data["reason"]
+        if self.approve:
+            application = applications.approve_application(
+                application=self.get_application(), actor=self.request.user, reason=reason
+            )
+            messages.success(
+                self.request,
+                _("%(employer)s is registered and its contact invited.")
+                % {"employer": application.employer},
+            )
+        else:
+            application = applications.reject_application(
+                application=self.get_application(), actor=self.request.user, reason=reason
+            )
+            messages.success(
+                self.request, _("The application was rejected and the applicant told.")
+            )
+        return application

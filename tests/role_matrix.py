@@ -286,6 +286,24 @@ class World:
         return self.invitation_and_token[0]
 
     @cached_property
+    def application_a(self) -> Any:
+        """Return an online application waiting for review."""
+        from selfservice.applications import submit_application
+
+        return submit_application(
+            classification_units=[self.cu_a],
+            legal_name="Applicant Ltd.",
+            account_number="7777777",
+            region="vancouver_island",
+            sector="accommodation",
+            employees=5,
+            city="Victoria",
+            contact_first_name="Ann",
+            contact_last_name="Applicant",
+            contact_email="ann@applicant.example",
+        )
+
+    @cached_property
     def spare_login(self) -> Any:
         """Return a login none of the actors uses, for the deactivate/reactivate pages."""
         from cor_portal.accounts.tests.factories import UserFactory
@@ -705,6 +723,24 @@ CASES: list[Case] = [
     # Only an employer's primary contact may invite; the matrix's contacts are not primary
     # (selfservice/tests/test_invitations.py signs in as one who is).
     Case("selfservice:colleague-invite", None, page()),
+    Case("selfservice:apply", None, public()),
+    Case("selfservice:apply-thanks", None, public()),
+    Case("selfservice:application-list", None, page(staff=200)),
+    Case(
+        "selfservice:application-detail",
+        lambda w: {"pk": w.application_a.pk},
+        page(staff=200),
+    ),
+    Case(
+        "selfservice:application-approve",
+        lambda w: {"pk": w.application_a.pk},
+        page(staff=200),
+    ),
+    Case(
+        "selfservice:application-reject",
+        lambda w: {"pk": w.application_a.pk},
+        page(staff=200),
+    ),
     Case(
         "selfservice:accept",
         lambda w: {"token": w.invitation_and_token[1]},

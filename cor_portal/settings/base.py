@@ -288,5 +288,6 @@ LOGGING = {
     },
 }
 
-# Self-service: how long an invitation link works.
+# Self-service: how long an invitation link works, and online applications an hour per address.
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+APPLICATIONS_PER_HOUR = env.int("APPLICATIONS_PER_HOUR", default=5)
