@@ -51,6 +51,7 @@ NAVIGATION: dict[str, list[NavEntry]] = {
             [
                 (_("Invitations"), "selfservice:invitation-list"),
                 (_("Logins"), "selfservice:login-list"),
+                (_("Change log"), "selfservice:changelog"),
             ],
         ),
     ],

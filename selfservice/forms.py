@@ -250,3 +250,25 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+
+class ChangeLogFilterForm(forms.Form):
+    """The change log's filters: who, which kind of record, from and to which day."""
+
+    user = forms.ModelChoiceField(
+        label=_("Changed by"),
+        queryset=User.objects.order_by("username"),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    kind = forms.ChoiceField(label=_("Kind of record"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .changelog import kind_choices
+
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("Any kind")), *kind_choices()]

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("accounts/invitation/<str:token>/", views.AcceptInvitationView.as_view(), name="accept"),
     path("portal/colleagues/invite/", views.ColleagueInviteView.as_view(), name="colleague-invite"),
+    path("changes/", views.ChangeLogView.as_view(), name="changelog"),
     path("apply/", views.ApplyView.as_view(), name="apply"),
     path("apply/thanks/", views.ApplyThanksView.as_view(), name="apply-thanks"),
     path("employers/applications/", views.ApplicationListView.as_view(), name="application-list"),

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,11 +18,12 @@ from cor_portal.accounts.choices import Role
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin, add_service_errors
 from employers import selectors as employer_selectors
 
-from . import applications, services
+from . import applications, changelog, services
 from .filters import ApplicationFilter, InvitationFilter, LoginFilter
 from .forms import (
     AcceptForm,
     ApplicationForm,
+    ChangeLogFilterForm,
     ColleagueForm,
     DecisionForm,
     InvitationForm,
@@ -345,3 +347,40 @@ class ApplicationDecisionView(SectionRequiredMixin, ServiceFormMixin, FormView):
                 self.request, _("The application was rejected and the applicant told.")
             )
         return application
+
+
+# The change log -----------------------------------------------------------------------------
+
+
+class ChangeLogView(SectionRequiredMixin, TemplateView):
+    """Every change the history tables keep: who, when, which record, before → after."""
+
+    permission_required = "selfservice.view_changelog"
+    template_name = "selfservice/changelog.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        form = ChangeLogFilterForm(self.request.GET or None)
+        filters: dict[str, Any] = {}
+        if form.is_valid():
+            data = form.cleaned_data
+            filters = {
+                "user_id": data["user"].pk if data["user"] else None,
+                "kind": data["kind"],
+                "since": data["since"],
+                "until": data["until"],
+            }
+        query, keys = changelog.changes_query(**filters)
+        paginator = Paginator(query if query is not None else [], self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        rows = changelog.describe(list(page.object_list), keys) if query is not None else []
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            form=form,
+            page_obj=page,
+            rows=rows,
+            querystring=params.urlencode(),
+            filtered=any(v for k, v in self.request.GET.items() if k != "page"),
+            **kwargs,
+        )

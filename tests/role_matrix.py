@@ -723,6 +723,7 @@ CASES: list[Case] = [
     # Only an employer's primary contact may invite; the matrix's contacts are not primary
     # (selfservice/tests/test_invitations.py signs in as one who is).
     Case("selfservice:colleague-invite", None, page()),
+    Case("selfservice:changelog", None, page(staff=200)),
     Case("selfservice:apply", None, public()),
     Case("selfservice:apply-thanks", None, public()),
     Case("selfservice:application-list", None, page(staff=200)),
