@@ -292,3 +292,80 @@ class Application(models.Model):
     @property
     def contact_name(self) -> str:
         return f"{self.contact_first_name} {self.contact_last_name}".strip()
+
+
+def message_template_names() -> list[tuple[str, str]]:
+    """Return the notification email templates on file (not the included pieces), as choices."""
+    from pathlib import Path
+
+    from django.apps import apps as registry
+
+    folder = Path(registry.get_app_config("notifications").path) / "templates/notifications/email"
+    names = sorted(p.stem for p in folder.glob("*.txt") if not p.stem.startswith("_"))
+    return [(name, name.replace("_", " ").capitalize()) for name in names]
+
+
+class MessageTemplateQuerySet(models.QuerySet):
+    def edited(self, names: list[str] | None = None) -> dict[str, "MessageTemplate"]:
+        """Return the active edited templates (of these names), by name, in one query."""
+        rows = self.filter(active=True)
+        if names is not None:
+            rows = rows.filter(name__in=names)
+        return {row.name: row for row in rows}
+
+
+class MessageTemplate(models.Model):
+    """Staff's own wording of a notification email; the file template is the fallback.
+
+    ``subject`` and ``body`` are Django templates rendered with the same context as the file
+    (``site_url``, ``url``, ``association_name`` and the message's objects).
+    """
+
+    name = models.CharField(_("message"), max_length=64, unique=True)
+    subject = models.CharField(
+        _("subject"), max_length=200, blank=True, help_text=_("Empty: the portal's subject.")
+    )
+    body = models.TextField(_("body"))
+    active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MessageTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.template import Template, TemplateSyntaxError
+
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                Template(getattr(self, field))
+            except TemplateSyntaxError as error:
+                errors[field] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+    def render(self, context: dict) -> tuple[str, str] | None:
+        """Return (subject, body) rendered with the context, or None when it fails (logged)."""
+        import logging
+
+        from django.template import Context, Template
+
+        try:
+            ctx = Context(context, autoescape=False)
+            subject = Template(self.subject).render(ctx).strip() if self.subject else ""
+            body = Template(self.body).render(ctx).strip()
+        except Exception:
+            logging.getLogger("selfservice.messages").exception(
+                "The edited message template %r failed; the file template is used.", self.name
+            )
+            return None
+        return " ".join(subject.split()), body

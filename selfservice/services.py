@@ -38,16 +38,17 @@ def email_person(*, address: str, name: str, subject: str, template: str, contex
     The text is ``notifications/email/<template>.txt`` rendered by the notifications' renderer,
     after a greeting by name.
     """
-    body = notifications.render(
+    subject, body = notifications.render_message(
         template,
         {
             "site_url": settings.COR_SITE_URL,
             "association_name": settings.COR_ASSOCIATION_NAME,
             **context,
         },
+        subject=str(subject),
     )
     text = f"{_('Hello %(name)s,') % {'name': name}}\n\n{body}"
-    payload = {"subject": str(subject), "emails": [[address, text]], "notification_ids": []}
+    payload = {"subject": subject, "emails": [[address, text]], "notification_ids": []}
     transaction.on_commit(lambda: notifications._send_later([payload]))
 
 
