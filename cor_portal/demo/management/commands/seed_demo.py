@@ -11,6 +11,7 @@ from auditors import demo as auditors_demo
 from audits import demo as audits_demo
 from cor_portal.accounts.choices import Role
 from employers import demo as employers_demo
+from selfservice import demo as selfservice_demo
 
 DEFAULT_PASSWORD = "cor-demo-2026"
 DEMO_USERS = [
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             # --- qa demo ---
             # --- incentives demo ---
             # --- workplan demo ---
+            # --- self-service demo ---
+            selfservice_demo.seed(today=today, staff=users[Role.STAFF]),
         ]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {'; '.join(summaries)}."))
         self.stdout.write(f"Sign in at {settings.COR_SITE_URL}/accounts/login/ as:")
