@@ -130,6 +130,7 @@ def describe(page_rows: list[tuple], keys: list[str]) -> list[ChangeRow]:
                 previous[(table, record.history_id)] = olds[record.prev_id]
     users = User.objects.in_bulk({row[3] for row in page_rows if row[3]})
     result = []
+    pending: list[tuple[Any, FieldChange]] = []
     for when, history_id, table, user_id, history_type, _object_id in page_rows:
         record = records.get((table, history_id))
         if record is None:
@@ -148,16 +149,33 @@ def describe(page_rows: list[tuple], keys: list[str]) -> list[ChangeRow]:
         if before is not None:
             m2m = [f.name for f in getattr(record, "_history_m2m_fields", [])]
             for change in record.diff_against(before, excluded_fields=m2m).changes:
-                label = tracked._meta.get_field(change.field).verbose_name
-                row.changes.append(
-                    FieldChange(
-                        label=str(label),
+                model_field = tracked._meta.get_field(change.field)
+                if model_field.many_to_one:
+                    # Named below, with one query per related model for the whole page.
+                    item = FieldChange(str(model_field.verbose_name), change.old, change.new)
+                    pending.append((model_field.related_model, item))
+                else:
+                    item = FieldChange(
+                        label=str(model_field.verbose_name),
                         old=_display(record, change.field, change.old),
                         new=_display(record, change.field, change.new),
                     )
-                )
+                row.changes.append(item)
         result.append(row)
+    _name_related(pending)
     return result
+
+
+def _name_related(pending: list[tuple[Any, FieldChange]]) -> None:
+    """Replace the ids of changed foreign keys by the records' names ("—" for none)."""
+    ids: dict[Any, set] = {}
+    for model, item in pending:
+        ids.setdefault(model, set()).update(v for v in (item.old, item.new) if v is not None)
+    found = {model: model._base_manager.in_bulk(pks) for model, pks in ids.items() if pks}
+    for model, item in pending:
+        named = found.get(model, {})
+        item.old = "—" if item.old is None else str(named.get(item.old, item.old))
+        item.new = "—" if item.new is None else str(named.get(item.new, item.new))
 
 
 def _preload_relations(tracked: Any, records: list[Any]) -> None:

@@ -103,3 +103,16 @@ def test_constant_queries_per_page(client, staff_user, django_assert_max_num_que
     assert counts[0] == counts[1]
     second = client.get(URL, {"page": 2})
     assert len(second.context["rows"]) == 25
+
+
+def test_changed_foreign_keys_show_names(client, staff_user):
+    consultant = UserFactory(role=Role.STAFF, first_name="Gale", last_name="Consultant")
+    employer = EmployerFactory()
+    gap = employer_services.record_gap_analysis(employer=employer, actor=staff_user)
+    employer_services.update_gap_analysis(gap_analysis=gap, actor=staff_user, consultant=consultant)
+    client.force_login(staff_user)
+    rows = client.get(URL, {"kind": "employers.gapanalysis"}).context["rows"]
+    changed = next(r for r in rows if r.action == "changed")
+    assert [(c.label, c.old, c.new) for c in changed.changes] == [
+        ("consultant", "—", "Gale Consultant")
+    ]
