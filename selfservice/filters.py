@@ -19,7 +19,10 @@ class InvitationFilter(django_filters.FilterSet):
     )
     role = django_filters.ChoiceFilter(choices=Role.choices, empty_label=_("Any role"))
     state = django_filters.ChoiceFilter(
-        choices=InvitationState.choices, method="filter_state", empty_label=_("Any state")
+        label=_("State"),
+        choices=InvitationState.choices,
+        method="filter_state",
+        empty_label=_("Any state"),
     )
 
     class Meta:

@@ -52,9 +52,11 @@ class InvitationForm(forms.Form):
         ),
         required=False,
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    first_name = forms.CharField(
+        label=_("Board member's first name"), max_length=150, required=False
+    )
+    last_name = forms.CharField(label=_("Board member's last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Board member's email"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -65,6 +65,15 @@ class InvitationCreateView(SectionRequiredMixin, ServiceFormMixin, FormView):
     template_name = "selfservice/form.html"
     extra_context = {"heading": gettext_lazy("Invite someone to the portal")}
 
+    def get_initial(self) -> dict[str, Any]:
+        """Start from ?contact=<pk> or ?auditor=<pk> (links from other pages)."""
+        initial = super().get_initial()
+        for kind, name in ((Role.EMPLOYER, "contact"), (Role.AUDITOR, "auditor")):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial.update(kind=kind, **{name: int(value)})
+        return initial
+
     def perform(self, form: InvitationForm) -> str:
         data, actor = form.cleaned_data, self.request.user
         if data["kind"] == Role.EMPLOYER:

@@ -322,3 +322,12 @@ def test_login_list_queries_do_not_grow(client, staff_user, size, django_assert_
         response = client.get(reverse("selfservice:login-list"), {"role": "board"})
     assert response.status_code == 200
     assert response.text.count(">Deactivate<") == min(size, 25)
+
+
+def test_the_form_starts_from_a_contact_in_the_address(client, staff_user, contact):
+    client.force_login(staff_user)
+    form = client.get(reverse("selfservice:invitation-create"), {"contact": contact.pk}).context[
+        "form"
+    ]
+    assert form.initial == {"kind": Role.EMPLOYER, "contact": contact.pk}
+    assert client.get(reverse("selfservice:invitation-create"), {"contact": "x"}).status_code == 200
