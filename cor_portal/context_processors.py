@@ -21,6 +21,7 @@ NAVIGATION: dict[str, list[NavEntry]] = {
             _("Employers"),
             [
                 (_("Employers"), "employers:list"),
+                (_("Applications"), "selfservice:application-list"),
                 (_("Interactions"), "employers:interaction-list"),
                 (_("Gap analyses"), "employers:gap-analysis-list"),
                 (_("Classification units"), "employers:cu-list"),
@@ -59,6 +60,14 @@ NAVIGATION: dict[str, list[NavEntry]] = {
             ],
         ),
         (_("Dashboard"), "workplan:dashboard"),
+        (
+            _("People"),
+            [
+                (_("Invitations"), "selfservice:invitation-list"),
+                (_("Logins"), "selfservice:login-list"),
+                (_("Change log"), "selfservice:changelog"),
+            ],
+        ),
     ],
     Role.EMPLOYER: [
         (_("Our COR"), "homes:portal"),

@@ -36,6 +36,8 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     # --- workplan ---
     path("workplan/", include("workplan.staff_urls")),
+    # --- self-service ---
+    path("", include("selfservice.urls")),
     # --- verify, calendar, notifications ---
     path("calendar/", calendar_views.CalendarHelpView.as_view(), name="calendar-help"),
     path("calendar/reset/", calendar_views.CalendarResetView.as_view(), name="calendar-reset"),

@@ -394,6 +394,43 @@ class World:
         return IncentiveRun.objects.create(year=2023, status="done")
 
     # --- workplan world ---
+    # --- self-service world ---
+
+    @cached_property
+    def invitation_and_token(self) -> tuple[Any, str]:
+        """Return an open invitation of employer A's contact, and its token."""
+        from selfservice.services import invite_contact
+
+        return invite_contact(contact=self.contact_a, actor=None)
+
+    @cached_property
+    def invitation_a(self) -> Any:
+        return self.invitation_and_token[0]
+
+    @cached_property
+    def application_a(self) -> Any:
+        """Return an online application waiting for review."""
+        from selfservice.applications import submit_application
+
+        return submit_application(
+            classification_units=[self.cu_a],
+            legal_name="Applicant Ltd.",
+            account_number="7777777",
+            region="vancouver_island",
+            sector="accommodation",
+            employees=5,
+            city="Victoria",
+            contact_first_name="Ann",
+            contact_last_name="Applicant",
+            contact_email="ann@applicant.example",
+        )
+
+    @cached_property
+    def spare_login(self) -> Any:
+        """Return a login none of the actors uses, for the deactivate/reactivate pages."""
+        from cor_portal.accounts.tests.factories import UserFactory
+
+        return UserFactory(username="spare-login")
 
     @cached_property
     def workplan_mandate(self) -> Any:
@@ -983,6 +1020,49 @@ CASES: list[Case] = [
     Case("api:workplan-activity-detail", _a("workplan_activity"), api(staff=200, board=200)),
     Case("api:workplan-kpi-list", None, api(staff=200, board=200)),
     Case("api:workplan-kpi-detail", _a("workplan_kpi"), api(staff=200, board=200)),
+    # --- self-service cases ---
+    Case("selfservice:invitation-list", None, page(staff=200)),
+    Case("selfservice:invitation-create", None, page(staff=200)),
+    Case("selfservice:invitation-resend", lambda w: {"pk": w.invitation_a.pk}, page(staff=200)),
+    Case("selfservice:invitation-revoke", lambda w: {"pk": w.invitation_a.pk}, page(staff=200)),
+    Case("selfservice:login-list", None, page(staff=200)),
+    Case(
+        "selfservice:login-deactivate",
+        lambda w: {"pk": w.spare_login.pk},
+        page(staff=200),
+    ),
+    Case(
+        "selfservice:login-reactivate",
+        lambda w: {"pk": w.spare_login.pk},
+        page(staff=200),
+    ),
+    # Only an employer's primary contact may invite; the matrix's contacts are not primary
+    # (selfservice/tests/test_invitations.py signs in as one who is).
+    Case("selfservice:colleague-invite", None, page()),
+    Case("selfservice:changelog", None, page(staff=200)),
+    Case("selfservice:apply", None, public()),
+    Case("selfservice:apply-thanks", None, public()),
+    Case("selfservice:application-list", None, page(staff=200)),
+    Case(
+        "selfservice:application-detail",
+        lambda w: {"pk": w.application_a.pk},
+        page(staff=200),
+    ),
+    Case(
+        "selfservice:application-approve",
+        lambda w: {"pk": w.application_a.pk},
+        page(staff=200),
+    ),
+    Case(
+        "selfservice:application-reject",
+        lambda w: {"pk": w.application_a.pk},
+        page(staff=200),
+    ),
+    Case(
+        "selfservice:accept",
+        lambda w: {"token": w.invitation_and_token[1]},
+        public(),
+    ),
 ]
 
 

@@ -605,3 +605,81 @@ def test_staff_open_a_wiva_case_record_its_steps_and_download_the_form(
     page.goto(f"{base}/audits/wiva/")
     expect(page.get_by_role("link", name=case.number)).to_be_visible()
     assert log.unexpected() == []
+
+
+# --- self-service journey ---
+
+
+def test_employer_applies_online_staff_approve_and_the_contact_signs_in(
+    page, live_server, staff_user
+):
+    """Keyboard only for the applicant: focus, Tab, type and Enter; no mouse clicks."""
+    from django.core import mail
+
+    from selfservice.models import Application
+
+    base = live_server.url
+    unit = ClassificationUnitFactory(code="761044", description="Hotel or motel", aligned=True)
+    log = BrowserLog(page)
+    keys = page.keyboard
+
+    page.goto(f"{base}/apply/")
+    page.get_by_label("Legal name").focus()
+    keys.type("Juniper Bay Lodge Ltd.")
+    keys.press("Tab")  # trade name
+    keys.type("Juniper Bay")
+    keys.press("Tab")  # account number
+    keys.type("7612345")
+    keys.press("Tab")  # region: typing picks the option
+    keys.type("Thompson")
+    keys.press("Tab")  # sector
+    keys.type("Accommodation")
+    keys.press("Tab")  # the first classification unit
+    keys.press("Space")
+    page.get_by_label("Employees in BC").focus()
+    keys.type("18")
+    page.get_by_label("City").focus()
+    keys.type("Kamloops")
+    page.get_by_label("First name").focus()
+    keys.type("Morgan")
+    keys.press("Tab")
+    keys.type("Reyes")
+    page.get_by_label("Email").focus()
+    keys.type("morgan@juniperbay.example")
+    shoot(page, "30-apply-form")
+    keys.press("Enter")
+    expect(page).to_have_url(f"{base}/apply/thanks/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your application is in")
+    shoot(page, "31-apply-thanks")
+    application = Application.objects.get()
+    assert application.region == "thompson_okanagan"
+    assert application.sector == "accommodation"
+    assert list(application.classification_units.all()) == [unit]
+
+    # Staff find it in the queue and approve it.
+    sign_in(page, base, staff_user.username)
+    page.goto(f"{base}/employers/applications/")
+    page.get_by_role("link", name="Juniper Bay Lodge Ltd.").click()
+    shoot(page, "32-application")
+    page.get_by_role("link", name="Approve", exact=True).click()
+    press(page, "Approve")
+    expect(page).to_have_url(f"{base}/employers/applications/{application.pk}/")
+    application.refresh_from_db()
+    assert application.state == "approved"
+    assert application.employer.status == "registered"
+    sign_out(page)
+
+    # The contact follows the invitation link from the email and chooses a password.
+    link = re.search(r"http\S+/accounts/invitation/\S+/", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    path = link.group(0).split("/accounts/", 1)[1]
+    page.goto(f"{base}/accounts/{path}")
+    page.locator("#id_password").focus()
+    keys.type("juniper-harbour-lantern-42")
+    keys.press("Tab")
+    keys.type("juniper-harbour-lantern-42")
+    keys.press("Enter")
+    expect(page).to_have_url(f"{base}/portal/")
+    expect(page.get_by_role("heading", level=1).first).to_contain_text("Juniper Bay")
+    shoot(page, "33-portal-after-invitation")
+    assert log.unexpected() == []

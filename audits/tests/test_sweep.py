@@ -636,8 +636,9 @@ def test_two_audits_on_one_day_remind_once_and_a_missed_day_is_caught_up(employe
 # auditor has not declared; their employers' contacts; four bulk inserts (reminders, warnings,
 # standing reminders, notifications); the oldest valid certificate, the rules of each calendar
 # year since (three here), the certificates that missed a maintenance year and the expired
-# ones; the auditors' lapses; and two pairs of savepoints.
-SWEEP_QUERIES = 24
+# ones; the auditors' lapses; staff's edited message templates (read once for the batch of
+# notifications); and two pairs of savepoints.
+SWEEP_QUERIES = 25
 
 
 def make_many(count, employer, auditor, today):

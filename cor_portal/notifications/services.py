@@ -11,9 +11,10 @@ change sends nothing and the worker needs no database to write an email.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -74,13 +75,16 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
     """
     notes: list[Notification] = []
     letters: list[tuple[str, list[tuple[str, str]], list[Notification]]] = []
+    edited: dict[str, Any] | None = None  # staff's own wording, read once for the batch
     for message in messages:
         recipients = {u.pk: u for u in message.users if u is not None and u.is_active}
         extra = list(dict.fromkeys(a for a in message.extra_emails if a))
         if not recipients and not extra:
             continue
+        if edited is None:
+            edited = edited_templates()
         # Rendered once per message; only the greeting differs between recipients.
-        body = render(
+        subject, body = render_message(
             message.template,
             {
                 **message.context,
@@ -88,7 +92,10 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
                 "url": message.url,
                 "association_name": settings.COR_ASSOCIATION_NAME,
             },
+            subject=message.subject,
+            edited=edited,
         )
+        message = replace(message, subject=subject)
         emails: list[tuple[str, str]] = []
         mine: list[Notification] = []
         for user in recipients.values():
@@ -124,7 +131,32 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
 
 def render(template: str, context: dict[str, Any]) -> str:
     """Return the text of a notification template, without surrounding blank lines."""
-    return render_to_string(f"notifications/email/{template}.txt", context).strip()
+    return render_message(template, context, subject="")[1]
+
+
+def edited_templates(names: list[str] | None = None) -> dict[str, Any]:
+    """Return staff's edited message templates by name (one query; see selfservice)."""
+    if not apps.is_installed("selfservice"):
+        return {}
+    return apps.get_model("selfservice", "MessageTemplate").objects.edited(names)
+
+
+def render_message(
+    template: str, context: dict[str, Any], *, subject: str, edited: dict[str, Any] | None = None
+) -> tuple[str, str]:
+    """Return (subject, body): staff's edited template when there is one and it renders.
+
+    The file ``notifications/email/<template>.txt`` is the fallback, also when the edited one
+    fails (the failure is logged).
+    """
+    if edited is None:
+        edited = edited_templates([template])
+    custom = edited.get(template)
+    if custom is not None:
+        rendered = custom.render(context)
+        if rendered is not None:
+            return rendered[0] or subject, rendered[1]
+    return subject, render_to_string(f"notifications/email/{template}.txt", context).strip()
 
 
 def greeting(user: Any) -> str:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "audits",
     "incentives",
     "workplan",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -292,3 +293,7 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# Self-service: how long an invitation link works, and online applications an hour per address.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+APPLICATIONS_PER_HOUR = env.int("APPLICATIONS_PER_HOUR", default=5)

@@ -13,6 +13,7 @@ from audits import demo_wiva as wiva_demo
 from cor_portal.accounts.choices import Role
 from employers import demo as employers_demo
 from incentives import demo as incentives_demo
+from selfservice import demo as selfservice_demo
 from workplan import demo as workplan_demo
 
 DEFAULT_PASSWORD = "cor-demo-2026"
@@ -68,6 +69,8 @@ class Command(BaseCommand):
             incentives_demo.seed(today=today, staff=users[Role.STAFF]),
             # --- workplan demo ---
             workplan_demo.seed(today=today, staff=users[Role.STAFF]),
+            # --- self-service demo ---
+            selfservice_demo.seed(today=today, staff=users[Role.STAFF]),
         ]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {'; '.join(summaries)}."))
         self.stdout.write(f"Sign in at {settings.COR_SITE_URL}/accounts/login/ as:")
