@@ -1,4 +1,8 @@
-"""The API's filter backend: integers filter by whole numbers, booleans by true or false."""
+"""The API's filter backend: a filter given is a value of its type.
+
+Integers filter by whole numbers, booleans by true or false, dates by YYYY-MM-DD; a parameter
+given empty (``?starts_on=``) is an error like any other bad value, not "no filter".
+"""
 
 from typing import Any
 
@@ -8,20 +12,45 @@ from django.db import models
 from django_filters import rest_framework as filters
 from django_filters.filters import BooleanFilter
 
+EMPTY = "Give a value, or leave the parameter out."
+
+
+class GivenMeansValue:
+    """A form field mixin: absent is no filter, present but empty is an error."""
+
+    def to_python(self, value: Any) -> Any:
+        if value == "":
+            raise ValidationError(EMPTY, code="empty")
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class StrictIntegerField(GivenMeansValue, forms.IntegerField):
+    pass
+
+
+class StrictDateField(GivenMeansValue, forms.DateField):
+    pass
+
 
 class IntegerFilter(filters.NumberFilter):
     """Filter by a whole number (django-filter's NumberFilter would take 0.5)."""
 
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
+
+
+class StrictDateFilter(filters.DateFilter):
+    field_class = StrictDateField
 
 
 class StrictBooleanFormField(forms.Field):
-    """``true`` or ``false`` (any case); absent or empty is no filter. Anything else is an error
+    """``true`` or ``false`` (any case); absent is no filter. Anything else is an error
     (django-filter's would read "null" or "maybe" as no filter)."""
 
     def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
+        if value is None:
             return None
+        if value == "":
+            raise ValidationError(EMPTY, code="empty")
         text = str(value).lower()
         if text in ("true", "false"):
             return text == "true"
@@ -40,6 +69,7 @@ class PortalFilterSet(filters.FilterSet):
     FILTER_DEFAULTS = {
         **filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
+        models.DateField: {"filter_class": StrictDateFilter},
         **{
             field: {"filter_class": IntegerFilter}
             for field in (
