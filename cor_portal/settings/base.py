@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
         "ExtensionDecisionEnum": "audits.api.serializers.EXTENSION_DECISIONS",
         "IncentiveLineKindEnum": "incentives.choices.LineKind",
         "IncentiveStatusEnum": "incentives.choices.IncentiveStatus",
+        "ReviewOutcomeEnum": "audits.choices.ReviewOutcome",
+        "NoteKindEnum": "audits.choices.NoteKind",
+        "EAQAOutcomeEnum": "auditors.choices.EAQAOutcome",
     },
 }
 
