@@ -236,3 +236,11 @@ def test_portal_queries_do_not_grow_with_the_audits(employer_a_user, employer_a,
     many = queries(client, reverse("homes:portal"))
 
     assert few == many
+
+
+def test_portal_loads_the_incentive_letters_panel_with_a_link_to_fall_back_on(employer_a_user):
+    response = login(employer_a_user).get(reverse("homes:portal"))
+
+    html = response.content.decode()
+    assert f'hx-get="{reverse("incentives:portal-letters")}"' in html
+    assert f'href="{reverse("incentives:letter-list")}"' in html
