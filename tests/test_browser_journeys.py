@@ -539,7 +539,7 @@ def test_staff_run_the_incentive_year_and_the_employer_downloads_the_letter(
     # The employer finds the letter in its menu and downloads it.
     letter = Letter.objects.get()
     sign_in(page, base, employer_a_user.username)
-    page.get_by_role("link", name="Incentive letters").click()
+    page.get_by_role("link", name="Incentive letters", exact=True).click()
     expect(page.get_by_role("link", name=letter.number)).to_be_visible()
     shoot(page, "incentives-03-employer-letters")
     with page.expect_download() as download_info:
