@@ -57,19 +57,6 @@ AUDITOR_FIELDS = (
 )
 
 
-def _save(obj: Any, actor: Any, *, exclude: tuple[str, ...] = ()) -> Any:
-    obj.full_clean(exclude=list(exclude))
-    lifecycle.stamp(obj, actor)
-    obj.save()
-    return obj
-
-
-def _check_fields(given: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(given) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-
-
 def _set_areas(auditor: Auditor, regions: list[str] | None, sectors: list[str] | None) -> None:
     if regions is not None:
         auditor.regions.exclude(region__in=regions).delete()
@@ -102,7 +89,7 @@ def create_auditor(
     **details: Any,
 ) -> Auditor:
     """Add an auditor (in training) with a login of the auditor role and no password yet."""
-    _check_fields(details, AUDITOR_FIELDS)
+    lifecycle.check_fields(details, AUDITOR_FIELDS)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})
     user = User(
@@ -132,7 +119,7 @@ def create_auditor_for_login(
     **details: Any,
 ) -> Auditor:
     """Add the auditor record (in training) of an existing login of the auditor role."""
-    _check_fields(details, AUDITOR_FIELDS)
+    lifecycle.check_fields(details, AUDITOR_FIELDS)
     if user.role != Role.AUDITOR:
         raise ValidationError({"user": _("Only a login of the auditor role can be an auditor.")})
     if Auditor.objects.filter(user=user).exists():
@@ -153,7 +140,7 @@ def _new_auditor(
     **details: Any,
 ) -> Auditor:
     auditor = Auditor(user=user, kind=kind, status_changed_on=on or lifecycle.today(), **details)
-    _save(auditor, actor, exclude=("status", "user"))
+    lifecycle.save(auditor, actor, exclude=("status", "user"))
     _set_areas(auditor, regions, sectors)
     return auditor
 
@@ -169,10 +156,10 @@ def update_auditor(
 ) -> Auditor:
     """Change an auditor's details, regions and sectors; the standing is not touched."""
     person = {k: changes.pop(k) for k in ("first_name", "last_name", "email") if k in changes}
-    _check_fields(changes, AUDITOR_FIELDS)
+    lifecycle.check_fields(changes, AUDITOR_FIELDS)
     for name, value in changes.items():
         setattr(auditor, name, value)
-    _save(auditor, actor, exclude=("status", "user"))
+    lifecycle.save(auditor, actor, exclude=("status", "user"))
     if person:
         User.objects.filter(pk=auditor.user_id).update(**person)
         for name, value in person.items():  # the returned auditor names the new person
@@ -238,7 +225,7 @@ def record_student_audit(*, auditor: Auditor, actor: Any, on: date | None = None
     if auditor.trained_on and on < auditor.trained_on:
         raise ValidationError({"on": _("The student audit cannot come before the training.")})
     auditor.student_audit_completed_on = on
-    return _save(auditor, actor, exclude=("status", "user"))
+    return lifecycle.save(auditor, actor, exclude=("status", "user"))
 
 
 def _certification(on: date, number: str) -> dict[str, Any]:
@@ -383,10 +370,10 @@ CPD_FIELDS = ("activity", "kind", "done_on", "hours", "evidence")
 @transaction.atomic
 def log_cpd(*, auditor: Auditor, actor: Any, **fields: Any) -> CPDActivity:
     """Add an activity to the auditor's CPD log."""
-    _check_fields(fields, CPD_FIELDS)
+    lifecycle.check_fields(fields, CPD_FIELDS)
     if fields.get("done_on") and fields["done_on"] > lifecycle.today():
         raise ValidationError({"done_on": _("The activity cannot be in the future.")})
-    return _save(CPDActivity(auditor=auditor, **fields), actor)
+    return lifecycle.save(CPDActivity(auditor=auditor, **fields), actor)
 
 
 @transaction.atomic
@@ -397,12 +384,12 @@ def update_cpd(*, actor: Any, entry: CPDActivity | None = None, **changes: Any) 
     """
     if entry is None:
         entry = changes.pop("activity")
-    _check_fields(changes, CPD_FIELDS)
+    lifecycle.check_fields(changes, CPD_FIELDS)
     if changes.get("done_on") and changes["done_on"] > lifecycle.today():
         raise ValidationError({"done_on": _("The activity cannot be in the future.")})
     for name, value in changes.items():
         setattr(entry, name, value)
-    return _save(entry, actor)
+    return lifecycle.save(entry, actor)
 
 
 @transaction.atomic
@@ -455,7 +442,7 @@ def file_declaration(
         submitted_on=on,
         submitted_by=lifecycle.actor_or_none(actor),
     )
-    return _save(declaration, actor)
+    return lifecycle.save(declaration, actor)
 
 
 ENGAGEMENT_FIELDS = ("employer", "started_on", "ended_on", "description")
@@ -464,7 +451,7 @@ ENGAGEMENT_FIELDS = ("employer", "started_on", "ended_on", "description")
 @transaction.atomic
 def record_engagement(*, auditor: Auditor, actor: Any, **fields: Any) -> ConsultingEngagement:
     """Record consulting work for an employer: entered by staff or declared by the auditor."""
-    _check_fields(fields, ENGAGEMENT_FIELDS)
+    lifecycle.check_fields(fields, ENGAGEMENT_FIELDS)
     source = (
         EngagementSource.DECLARED
         if getattr(actor, "pk", None) == auditor.user_id
@@ -473,7 +460,7 @@ def record_engagement(*, auditor: Auditor, actor: Any, **fields: Any) -> Consult
     engagement = ConsultingEngagement(
         auditor=auditor, source=source, recorded_by=lifecycle.actor_or_none(actor), **fields
     )
-    return _save(engagement, actor)
+    return lifecycle.save(engagement, actor)
 
 
 @transaction.atomic
@@ -481,10 +468,10 @@ def update_engagement(
     *, engagement: ConsultingEngagement, actor: Any, **changes: Any
 ) -> ConsultingEngagement:
     """Change a consulting engagement (for example, record when it ended)."""
-    _check_fields(changes, ENGAGEMENT_FIELDS)
+    lifecycle.check_fields(changes, ENGAGEMENT_FIELDS)
     for name, value in changes.items():
         setattr(engagement, name, value)
-    return _save(engagement, actor)
+    return lifecycle.save(engagement, actor)
 
 
 # Training -----------------------------------------------------------------------------------
@@ -506,7 +493,7 @@ def save_session(
     *, actor: Any, session: TrainingSession | None = None, **fields: Any
 ) -> TrainingSession:
     """Schedule a training session, or change one."""
-    _check_fields(fields, SESSION_FIELDS)
+    lifecycle.check_fields(fields, SESSION_FIELDS)
     session = session or TrainingSession()
     for name, value in fields.items():
         setattr(session, name, value)
@@ -514,7 +501,7 @@ def save_session(
         raise ValidationError(
             {"capacity": _("More people are enrolled than this capacity allows.")}
         )
-    return _save(session, actor)
+    return lifecycle.save(session, actor)
 
 
 @transaction.atomic
@@ -544,7 +531,7 @@ def enrol(
         email=email,
         enrolled_on=on or lifecycle.today(),
     )
-    return _save(enrolment, actor)
+    return lifecycle.save(enrolment, actor)
 
 
 @transaction.atomic
@@ -556,7 +543,7 @@ def record_result(*, enrolment: Enrolment, actor: Any, attended: bool, result: s
     """
     enrolment.attended = attended
     enrolment.result = result
-    _save(enrolment, actor)
+    lifecycle.save(enrolment, actor)
     session = enrolment.session
     completed_on = session.ends_on or session.starts_on
     if result == EnrolmentResult.PASSED:
@@ -625,7 +612,8 @@ def plan_eaqas(*, year: int, actor: Any, on: date | None = None) -> list[EAQA]:
     entries = [RosterEntry(auditor_id=a.pk, last_eaqa_on=a.last) for a in candidates]
     chosen = eaqa_rotation(entries, missing)
     return [
-        _save(EAQA(auditor_id=auditor_id, year=year, planned_on=on), actor) for auditor_id in chosen
+        lifecycle.save(EAQA(auditor_id=auditor_id, year=year, planned_on=on), actor)
+        for auditor_id in chosen
     ]
 
 
@@ -635,12 +623,12 @@ EAQA_FIELDS = ("conducted_on", "reviewer", "findings", "report", "outcome")
 @transaction.atomic
 def record_eaqa(*, eaqa: EAQA, actor: Any, **fields: Any) -> EAQA:
     """Record an EAQA's date, reviewer, findings, report and outcome."""
-    _check_fields(fields, EAQA_FIELDS)
+    lifecycle.check_fields(fields, EAQA_FIELDS)
     for name, value in fields.items():
         setattr(eaqa, name, value)
     if eaqa.outcome and not eaqa.conducted_on:
         raise ValidationError({"conducted_on": _("Record when the EAQA was conducted.")})
-    return _save(eaqa, actor)
+    return lifecycle.save(eaqa, actor)
 
 
 # Courses and completions --------------------------------------------------------------------
@@ -651,11 +639,11 @@ COURSE_FIELDS = ("code", "name", "kind", "online", "active")
 @transaction.atomic
 def save_course(*, actor: Any, course: Course | None = None, **fields: Any) -> Course:
     """Add a course, or change one (its code names it in LMS imports)."""
-    _check_fields(fields, COURSE_FIELDS)
+    lifecycle.check_fields(fields, COURSE_FIELDS)
     course = course or Course()
     for name, value in fields.items():
         setattr(course, name, value)
-    return _save(course, actor)
+    return lifecycle.save(course, actor)
 
 
 def matching_auditor(email: str) -> Auditor | None:
@@ -708,4 +696,4 @@ def record_completion(
         auditor=auditor,
         source=source,
     )
-    return _save(completion, actor)
+    return lifecycle.save(completion, actor)

@@ -50,10 +50,7 @@ def open_case(
     case = WivaCase(
         number=next_number(on.year), employer=employer, budget=budget, reason=reason, notes=notes
     )
-    case.full_clean()
-    lifecycle.stamp(case, actor)
-    case.save()
-    return case
+    return lifecycle.save(case, actor)
 
 
 def steps_done(case: WivaCase) -> dict[int, WivaStepRecord]:
@@ -121,13 +118,6 @@ def _locked(case: WivaCase) -> WivaCase:
     return WivaCase.objects.select_for_update(of=("self",)).select_related("audit").get(pk=case.pk)
 
 
-def _save(case: WivaCase, actor: Any) -> WivaCase:
-    case.full_clean()
-    lifecycle.stamp(case, actor)
-    case.save()
-    return case
-
-
 @transaction.atomic
 def notify_employer(*, case: WivaCase, actor: Any, on: date, note: str = "") -> WivaCase:
     """Step 1: the employer was told WorkSafeBC asked for a verification audit."""
@@ -167,7 +157,7 @@ def select_auditor(
         on=on,
     )
     case.audit, case.estimate = audit, estimate
-    _save(case, actor)
+    lifecycle.save(case, actor)
     _record(case, WivaStep.SELECT_AUDITOR, actor=actor, on=on, note=note)
     return case
 
@@ -199,7 +189,7 @@ def qa_documents(*, case: WivaCase, actor: Any, on: date, result: str, note: str
     if not result.strip():
         raise ValidationError({"result": _("Write down the result of the QA of the documents.")})
     case.result = result.strip()
-    _save(case, actor)
+    lifecycle.save(case, actor)
     _record(case, WivaStep.QA_DOCUMENTS, actor=actor, on=on, note=note)
     return case
 
@@ -214,7 +204,7 @@ def file_reporting_form(
     if cost < 0:
         raise ValidationError({"cost": _("The cost cannot be negative.")})
     case.cost = cost
-    _save(case, actor)
+    lifecycle.save(case, actor)
     _record(case, WivaStep.REPORTING_FORM, actor=actor, on=on, note=note)
     return case
 
@@ -226,7 +216,7 @@ def confirm_result(*, case: WivaCase, actor: Any, on: date, note: str = "") -> W
     check_step(case, WivaStep.CONFIRM_RESULT, on)
     _record(case, WivaStep.CONFIRM_RESULT, actor=actor, on=on, note=note)
     case.status = WivaStatus.COMPLETED
-    return _save(case, actor)
+    return lifecycle.save(case, actor)
 
 
 # The step services by number, for the pages and the API.
@@ -263,4 +253,4 @@ def cancel_case(*, case: WivaCase, actor: Any, reason: str, on: date | None = No
             on=on,
         )
     case.status, case.cancel_reason = WivaStatus.CANCELLED, reason.strip()
-    return _save(case, actor)
+    return lifecycle.save(case, actor)

@@ -1,4 +1,5 @@
-"""Moving a record through its status machine, the one way every app's services do it.
+"""Storing a record and moving it through its status machine, the one way every app's
+services do it (``save``, ``check_fields``, ``move``).
 
 A model lists its transitions with django-fsm-2; a service per transition calls ``move``,
 which checks the date and the reason, locks the row, refuses a move the machine does not
@@ -6,7 +7,7 @@ allow from the current status, applies the move with any dated fields, and recor
 app's status-change table (a subclass of ``StatusChange``) with who, when and why.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -59,6 +60,22 @@ def actor_or_none(actor: Any) -> Any:
 def stamp(obj: Any, actor: Any) -> None:
     """Name the actor in the history row the next save of ``obj`` writes."""
     obj._history_user = actor_or_none(actor)
+
+
+def save(obj: M, actor: Any, *, exclude: Sequence[str] = ()) -> M:
+    """Validate ``obj`` (fields other than ``exclude``, and its constraints), name the actor in
+    its history row and save it; return it. The one way a service stores a plain record."""
+    obj.full_clean(exclude=list(exclude))
+    stamp(obj, actor)
+    obj.save()
+    return obj
+
+
+def check_fields(given: Iterable[str], allowed: Sequence[str]) -> None:
+    """Refuse (TypeError) a service call naming fields the service does not set."""
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
 
 
 def check_allowed(obj: Any, action: str, refusal: str) -> None:

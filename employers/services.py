@@ -453,15 +453,10 @@ GAP_ANALYSIS_FIELDS = (
 
 
 def _save_child(obj: Any, actor: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> Any:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    lifecycle.check_fields(fields, allowed)
     for name, value in fields.items():
         setattr(obj, name, value)
-    obj.full_clean()
-    lifecycle.stamp(obj, actor)
-    obj.save()
-    return obj
+    return lifecycle.save(obj, actor)
 
 
 @transaction.atomic

@@ -47,12 +47,6 @@ PROGRESS_EVERY = 25  # employers computed between two progress updates of a run
 CYCLE_AUDITS = (AuditType.CERTIFICATION, AuditType.MAINTENANCE, AuditType.RECERTIFICATION)
 
 
-def _save(obj: Any, actor: Any) -> None:
-    obj.full_clean()
-    lifecycle.stamp(obj, actor)
-    obj.save()
-
-
 # Base rates and payroll ---------------------------------------------------------------------
 
 
@@ -67,7 +61,7 @@ def save_base_rate(
         base_rate = BaseRate(unit=unit, year=year, rate=rate)
     else:
         base_rate.rate = rate
-    _save(base_rate, actor)
+    lifecycle.save(base_rate, actor)
     return base_rate, created
 
 
@@ -76,7 +70,7 @@ def update_base_rate(*, base_rate: BaseRate, actor: Any, **changes: Any) -> Base
     """Change a base rate's CU, year or rate."""
     for name, value in changes.items():
         setattr(base_rate, name, value)
-    _save(base_rate, actor)
+    lifecycle.save(base_rate, actor)
     return base_rate
 
 
@@ -104,7 +98,7 @@ def save_payroll(
         )
     else:
         payroll.assessable_payroll = assessable_payroll
-    _save(payroll, actor)
+    lifecycle.save(payroll, actor)
     return payroll, created
 
 
@@ -113,7 +107,7 @@ def update_payroll(*, payroll: Payroll, actor: Any, **changes: Any) -> Payroll:
     """Change a payroll's employer, CU, year or amount (letters already sent do not change)."""
     for name, value in changes.items():
         setattr(payroll, name, value)
-    _save(payroll, actor)
+    lifecycle.save(payroll, actor)
     return payroll
 
 
@@ -154,7 +148,7 @@ def record_exclusion(
         note=note,
         recorded_by=lifecycle.actor_or_none(actor),
     )
-    _save(exclusion, actor)
+    lifecycle.save(exclusion, actor)
     return exclusion
 
 
@@ -176,7 +170,7 @@ def record_appeal(
         note=note,
         recorded_by=lifecycle.actor_or_none(actor),
     )
-    _save(appeal, actor)
+    lifecycle.save(appeal, actor)
     return appeal
 
 
@@ -188,7 +182,7 @@ def resolve_appeal(*, appeal: Appeal, resolved_on: date, actor: Any, note: str =
     appeal.resolved_on = resolved_on
     if note:
         appeal.note = f"{appeal.note}\n{note}".strip()
-    _save(appeal, actor)
+    lifecycle.save(appeal, actor)
     return appeal
 
 
@@ -213,7 +207,7 @@ def record_decision(
         decided_on=decided_on,
         decided_by=lifecycle.actor_or_none(actor),
     )
-    _save(decision, actor)
+    lifecycle.save(decision, actor)
     return decision
 
 

@@ -47,19 +47,6 @@ KPI_FIELDS = (
 INDICATOR_FIELDS = ("position", "indicator", "data_collection", "time_line", "evaluation_result")
 
 
-def _check_fields(given: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(given) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-
-
-def _save(obj: Any, actor: Any) -> Any:
-    obj.full_clean()
-    lifecycle.stamp(obj, actor)
-    obj.save()
-    return obj
-
-
 def _values(obj: Any) -> dict[str, Any] | None:
     """Return a stored record's field values (None for a new one), to tell if a load changed it."""
     if obj.pk is None:
@@ -72,7 +59,7 @@ def _save_changed(obj: Any, actor: Any, before: dict[str, Any] | None) -> Any:
     row and no history."""
     if before is not None and _values(obj) == before:
         return obj
-    return _save(obj, actor)
+    return lifecycle.save(obj, actor)
 
 
 def _assign(obj: Any, fields: dict[str, Any]) -> Any:
@@ -84,33 +71,33 @@ def _assign(obj: Any, fields: dict[str, Any]) -> Any:
 @transaction.atomic
 def save_workplan(*, actor: Any, workplan: Workplan | None = None, **fields: Any) -> Workplan:
     """Add a workplan or change its title or fiscal year."""
-    _check_fields(fields, ("title", "starts_on"))
-    return _save(_assign(workplan or Workplan(), fields), actor)
+    lifecycle.check_fields(fields, ("title", "starts_on"))
+    return lifecycle.save(_assign(workplan or Workplan(), fields), actor)
 
 
 @transaction.atomic
 def save_mandate(
     *, actor: Any, workplan: Workplan, mandate: Mandate | None = None, **fields: Any
 ) -> Mandate:
-    _check_fields(fields, MANDATE_FIELDS)
-    return _save(_assign(mandate or Mandate(workplan=workplan), fields), actor)
+    lifecycle.check_fields(fields, MANDATE_FIELDS)
+    return lifecycle.save(_assign(mandate or Mandate(workplan=workplan), fields), actor)
 
 
 @transaction.atomic
 def save_activity(
     *, actor: Any, mandate: Mandate, activity: Activity | None = None, **fields: Any
 ) -> Activity:
-    _check_fields(fields, ACTIVITY_FIELDS)
-    return _save(_assign(activity or Activity(mandate=mandate), fields), actor)
+    lifecycle.check_fields(fields, ACTIVITY_FIELDS)
+    return lifecycle.save(_assign(activity or Activity(mandate=mandate), fields), actor)
 
 
 @transaction.atomic
 def save_kpi(*, actor: Any, mandate: Mandate, kpi: KPI | None = None, **fields: Any) -> KPI:
-    _check_fields(fields, KPI_FIELDS)
+    lifecycle.check_fields(fields, KPI_FIELDS)
     activity = fields.get("activity")
     if activity is not None and activity.mandate_id != mandate.pk:
         raise ValidationError({"activity": _("Choose an activity of this mandate.")})
-    return _save(_assign(kpi or KPI(mandate=mandate), fields), actor)
+    return lifecycle.save(_assign(kpi or KPI(mandate=mandate), fields), actor)
 
 
 @transaction.atomic
@@ -118,8 +105,8 @@ def save_indicator(
     *, actor: Any, mandate: Mandate, outcome: OutcomeIndicator | None = None, **fields: Any
 ) -> OutcomeIndicator:
     """Add or change an outcome indicator (``outcome``) of the mandate."""
-    _check_fields(fields, INDICATOR_FIELDS)
-    return _save(_assign(outcome or OutcomeIndicator(mandate=mandate), fields), actor)
+    lifecycle.check_fields(fields, INDICATOR_FIELDS)
+    return lifecycle.save(_assign(outcome or OutcomeIndicator(mandate=mandate), fields), actor)
 
 
 @transaction.atomic
@@ -131,7 +118,7 @@ def approve_workplan(
         raise ValidationError({"approved_by": _("Name the board chair who approved it.")})
     workplan.approved_by = approved_by.strip()
     workplan.approved_on = approved_on
-    return _save(workplan, actor)
+    return lifecycle.save(workplan, actor)
 
 
 @transaction.atomic
@@ -154,7 +141,7 @@ def record_measurement(
     measurement = measurement or Measurement(kpi=kpi, quarter=quarter)
     measurement.value = value
     measurement.note = note
-    return _save(measurement, actor)
+    return lifecycle.save(measurement, actor)
 
 
 @transaction.atomic
@@ -241,20 +228,20 @@ def clone_workplan(*, actor: Any, workplan: Workplan, starts_on: date | None = N
         if old_label in workplan.title
         else (f"{workplan.title} ({new_label})")
     )
-    _save(copy, actor)
+    lifecycle.save(copy, actor)
     shift = _year_shift(workplan.starts_on.year, starts_on.year)
     for mandate in workplan.mandates.prefetch_related("activities", "kpis", "indicators"):
-        new_mandate = _save(
+        new_mandate = lifecycle.save(
             Mandate(workplan=copy, **{f: getattr(mandate, f) for f in MANDATE_FIELDS}), actor
         )
         activities = {}
         for activity in mandate.activities.all():
             fields = {f: getattr(activity, f) for f in ACTIVITY_FIELDS}
             fields["time_frame"] = shift(fields["time_frame"])
-            activities[activity.pk] = _save(Activity(mandate=new_mandate, **fields), actor)
+            activities[activity.pk] = lifecycle.save(Activity(mandate=new_mandate, **fields), actor)
         for kpi in mandate.kpis.all():
             fields = {f: getattr(kpi, f) for f in KPI_FIELDS if f != "activity"}
-            _save(
+            lifecycle.save(
                 KPI(mandate=new_mandate, activity=activities.get(kpi.activity_id or 0), **fields),
                 actor,
             )
@@ -263,7 +250,7 @@ def clone_workplan(*, actor: Any, workplan: Workplan, starts_on: date | None = N
                 f: getattr(indicator, f) for f in INDICATOR_FIELDS if f != "evaluation_result"
             }
             fields["time_line"] = shift(fields["time_line"])
-            _save(OutcomeIndicator(mandate=new_mandate, **fields), actor)
+            lifecycle.save(OutcomeIndicator(mandate=new_mandate, **fields), actor)
     return copy
 
 
