@@ -62,13 +62,30 @@ def stamp(obj: Any, actor: Any) -> None:
     obj._history_user = actor_or_none(actor)
 
 
-def save(obj: M, actor: Any, *, exclude: Sequence[str] = ()) -> M:
-    """Validate ``obj`` (fields other than ``exclude``, and its constraints), name the actor in
-    its history row and save it; return it. The one way a service stores a plain record."""
-    obj.full_clean(exclude=list(exclude))
+def save(
+    obj: M, actor: Any, *, exclude: Sequence[str] = (), validate_constraints: bool = True
+) -> M:
+    """Validate ``obj`` (fields other than ``exclude``, and its constraints unless told not
+    to), name the actor in its history row and save it; return it. The one way a service
+    stores a plain record."""
+    obj.full_clean(exclude=list(exclude), validate_constraints=validate_constraints)
     stamp(obj, actor)
     obj.save()
     return obj
+
+
+def update(obj: M, actor: Any, fields: Sequence[str]) -> M:
+    """Save only ``fields`` of ``obj`` (values the service set itself), naming the actor in
+    its history row; return it."""
+    stamp(obj, actor)
+    obj.save(update_fields=list(fields))
+    return obj
+
+
+def delete(obj: models.Model, actor: Any) -> None:
+    """Delete ``obj``, naming the actor in the history row of the deletion."""
+    stamp(obj, actor)
+    obj.delete()
 
 
 def check_fields(given: Iterable[str], allowed: Sequence[str]) -> None:

@@ -98,9 +98,7 @@ def create_employer(
 ) -> Employer:
     """Record a new employer as an enquiry, with its size class assessed."""
     on = on or lifecycle.today()
-    unknown = set(details) - set(EMPLOYER_DETAIL_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown employer fields: {sorted(unknown)}")
+    lifecycle.check_fields(details, EMPLOYER_DETAIL_FIELDS)
     validate_account_number(account_number, on=on)
     _check_unique_account(account_number)
     employer = Employer(
@@ -116,9 +114,7 @@ def create_employer(
             {"classification_units": _("Choose at least one classification unit.")}
         )
     assess_size(employer, on=on)
-    employer.full_clean(exclude=["classification_units", "status"])
-    lifecycle.stamp(employer, actor)
-    employer.save()
+    lifecycle.save(employer, actor, exclude=["classification_units", "status"])
     employer.classification_units.set(classification_units)
     return employer
 
@@ -134,9 +130,7 @@ def update_employer(
 ) -> Employer:
     """Change an employer's details and reassess its size class; the status is not touched."""
     on = on or lifecycle.today()
-    unknown = set(changes) - set(EMPLOYER_DETAIL_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown employer fields: {sorted(unknown)}")
+    lifecycle.check_fields(changes, EMPLOYER_DETAIL_FIELDS)
     number = changes.get("account_number", employer.account_number)
     if number != employer.account_number:
         validate_account_number(number, on=on)
@@ -148,9 +142,7 @@ def update_employer(
             {"classification_units": _("Choose at least one classification unit.")}
         )
     assess_size(employer, on=on)
-    employer.full_clean(exclude=["classification_units", "status"])
-    lifecycle.stamp(employer, actor)
-    employer.save()
+    lifecycle.save(employer, actor, exclude=["classification_units", "status"])
     if classification_units is not None:
         employer.classification_units.set(classification_units)
     return employer
@@ -355,36 +347,27 @@ def _clear_other_primary(contact: Contact, actor: Any) -> None:
     others = Contact.objects.filter(employer_id=contact.employer_id, is_primary=True)
     for other in others.exclude(pk=contact.pk).select_for_update():
         other.is_primary = False
-        lifecycle.stamp(other, actor)
-        other.save(update_fields=["is_primary"])
+        lifecycle.update(other, actor, ["is_primary"])
 
 
 @transaction.atomic
 def add_contact(*, employer: Employer, actor: Any, **fields: Any) -> Contact:
     """Add a contact; a new primary contact replaces the previous one."""
-    unknown = set(fields) - set(CONTACT_DETAIL_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    lifecycle.check_fields(fields, CONTACT_DETAIL_FIELDS)
     contact = Contact(employer=employer, **fields)
-    contact.full_clean(exclude=["user"], validate_constraints=False)
     _clear_other_primary(contact, actor)
-    lifecycle.stamp(contact, actor)
-    contact.save()
+    lifecycle.save(contact, actor, exclude=["user"], validate_constraints=False)
     return contact
 
 
 @transaction.atomic
 def update_contact(*, contact: Contact, actor: Any, **changes: Any) -> Contact:
     """Change a contact's details; a new primary contact replaces the previous one."""
-    unknown = set(changes) - set(CONTACT_DETAIL_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    lifecycle.check_fields(changes, CONTACT_DETAIL_FIELDS)
     for name, value in changes.items():
         setattr(contact, name, value)
-    contact.full_clean(exclude=["user"], validate_constraints=False)
     _clear_other_primary(contact, actor)
-    lifecycle.stamp(contact, actor)
-    contact.save()
+    lifecycle.save(contact, actor, exclude=["user"], validate_constraints=False)
     if contact.user is not None and "email" in changes and contact.user.email != contact.email:
         User.objects.filter(pk=contact.user.pk).update(email=contact.email)
     return contact
@@ -397,8 +380,7 @@ def remove_contact(*, contact: Contact, actor: Any) -> None:
         raise ValidationError(_("You cannot remove your own contact record."))
     if contact.user_id:
         User.objects.filter(pk=contact.user_id).update(is_active=False)
-    lifecycle.stamp(contact, actor)
-    contact.delete()
+    lifecycle.delete(contact, actor)
 
 
 @transaction.atomic
@@ -423,8 +405,7 @@ def grant_portal_access(
         user.set_unusable_password()
     user.save()
     contact.user = user
-    lifecycle.stamp(contact, actor)
-    contact.save(update_fields=["user"])
+    lifecycle.update(contact, actor, ["user"])
     return user
 
 
@@ -527,5 +508,4 @@ def delete_classification_unit(*, unit: ClassificationUnit, actor: Any) -> None:
             _("%(count)s employers hold this classification unit; it cannot be deleted.")
             % {"count": unit.employers.count()}
         )
-    lifecycle.stamp(unit, actor)
-    unit.delete()
+    lifecycle.delete(unit, actor)

@@ -76,8 +76,7 @@ def update_base_rate(*, base_rate: BaseRate, actor: Any, **changes: Any) -> Base
 
 @transaction.atomic
 def delete_base_rate(*, base_rate: BaseRate, actor: Any) -> None:
-    lifecycle.stamp(base_rate, actor)
-    base_rate.delete()
+    lifecycle.delete(base_rate, actor)
 
 
 @transaction.atomic
@@ -113,8 +112,7 @@ def update_payroll(*, payroll: Payroll, actor: Any, **changes: Any) -> Payroll:
 
 @transaction.atomic
 def delete_payroll(*, payroll: Payroll, actor: Any) -> None:
-    lifecycle.stamp(payroll, actor)
-    payroll.delete()
+    lifecycle.delete(payroll, actor)
 
 
 # Eligibility facts (R-18) -------------------------------------------------------------------
@@ -154,8 +152,7 @@ def record_exclusion(
 
 @transaction.atomic
 def delete_exclusion(*, exclusion: Exclusion, actor: Any) -> None:
-    lifecycle.stamp(exclusion, actor)
-    exclusion.delete()
+    lifecycle.delete(exclusion, actor)
 
 
 @transaction.atomic

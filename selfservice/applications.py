@@ -92,9 +92,7 @@ def submit_application(
     *, classification_units: list[ClassificationUnit], **fields: Any
 ) -> Application:
     """Record an application; flag an employer already recorded with the account number."""
-    unknown = set(fields) - set(APPLICATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown application fields: {sorted(unknown)}")
+    lifecycle.check_fields(fields, APPLICATION_FIELDS)
     check_application(classification_units=classification_units, **fields)
     application = Application(**fields)
     application.duplicate_of = Employer.objects.filter(

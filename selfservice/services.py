@@ -86,8 +86,7 @@ def _create(*, actor: Any, role: str, email: str, first_name: str, last_name: st
     # A new invitation replaces any earlier one still open for the same person.
     for earlier in _open_for(email=email, **links).select_for_update():
         earlier.revoked_on = now
-        lifecycle.stamp(earlier, actor)
-        earlier.save(update_fields=["revoked_on"])
+        lifecycle.update(earlier, actor, ["revoked_on"])
     token = new_token()
     invitation = Invitation(
         role=role,
@@ -100,9 +99,7 @@ def _create(*, actor: Any, role: str, email: str, first_name: str, last_name: st
         expires_at=now + invitation_lifetime(),
         **links,
     )
-    invitation.full_clean(exclude=["token_hash"])
-    lifecycle.stamp(invitation, actor)
-    invitation.save()
+    lifecycle.save(invitation, actor, exclude=["token_hash"])
     _send(invitation, token)
     return invitation, token
 
@@ -189,8 +186,7 @@ def resend_invitation(*, invitation: Invitation, actor: Any) -> tuple[Invitation
     invitation.sent_on = now
     invitation.expires_at = now + invitation_lifetime()
     invitation.times_sent += 1
-    lifecycle.stamp(invitation, actor)
-    invitation.save(update_fields=["token_hash", "sent_on", "expires_at", "times_sent"])
+    lifecycle.update(invitation, actor, ["token_hash", "sent_on", "expires_at", "times_sent"])
     _send(invitation, token)
     return invitation, token
 
@@ -202,8 +198,7 @@ def revoke_invitation(*, invitation: Invitation, actor: Any) -> Invitation:
         raise ValidationError(_("This invitation was accepted already."))
     if invitation.revoked_on is None:
         invitation.revoked_on = timezone.now()
-        lifecycle.stamp(invitation, actor)
-        invitation.save(update_fields=["revoked_on"])
+        lifecycle.update(invitation, actor, ["revoked_on"])
     return invitation
 
 
@@ -287,8 +282,7 @@ def accept_invitation(*, token: str, password: str) -> Any:
         user.save(update_fields=["password", "is_active"])
     invitation.user = user
     invitation.accepted_on = timezone.now()
-    lifecycle.stamp(invitation, user)
-    invitation.save(update_fields=["user", "accepted_on"])
+    lifecycle.update(invitation, user, ["user", "accepted_on"])
     password_validation.password_changed(password, user)
     return user
 

@@ -133,8 +133,7 @@ def record_measurement(
     measurement = Measurement.objects.filter(kpi=kpi, quarter=quarter).first()
     if value is None:
         if measurement is not None:
-            lifecycle.stamp(measurement, actor)
-            measurement.delete()
+            lifecycle.delete(measurement, actor)
         return None
     if kpi.unit == KPIUnit.PERCENT and value > 100:
         raise ValidationError(_("A percent is between 0 and 100."))
