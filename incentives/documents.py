@@ -4,18 +4,15 @@ Rendered with ``cor_portal.pdf`` from ``incentives/pdf/letter.html``. Everything
 from the letter's frozen ``figures``, so a letter renders the same whatever changes later.
 """
 
-import hashlib
-import re
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import segno
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cor_portal.pdf import EMBEDDED_ONLY, document_context, site_url
+from cor_portal.pdf import render_pdf, site_url
 
 from .choices import LineKind
 
@@ -79,36 +76,6 @@ def qr_png_data_uri(text: str) -> str:
     return segno.make(text, error="m").png_data_uri(scale=8, border=0, dark="#1d2a2a")
 
 
-STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
-_stylesheets: dict[str, Any] = {}  # parsed CSS by its SHA-256: the same for every letter
-
-
-def _stylesheet(text: str) -> Any:
-    """Return the letter's CSS parsed once per process (about 15% of a letter's time)."""
-    from weasyprint import CSS
-    from weasyprint.urls import URLFetcher
-
-    key = hashlib.sha256(text.encode()).hexdigest()
-    if key not in _stylesheets:
-        fetcher = URLFetcher(allowed_protocols=EMBEDDED_ONLY)
-        _stylesheets[key] = CSS(string=text, base_url=site_url("/"), url_fetcher=fetcher)
-    return _stylesheets[key]
-
-
 def render_letter_pdf(letter: "Letter") -> bytes:
-    """Return the letter as an A4 PDF (``cor_portal.pdf.render_pdf``, its CSS parsed once)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    html = str(
-        render_to_string("incentives/pdf/letter.html", document_context(**letter_context(letter)))
-    )
-    match = STYLE.search(html)
-    stylesheets = []
-    if match is not None:
-        stylesheets.append(_stylesheet(match.group(1)))
-        html = html[: match.start()] + html[match.end() :]
-    fetcher = URLFetcher(allowed_protocols=EMBEDDED_ONLY)
-    return HTML(string=html, base_url=site_url("/"), url_fetcher=fetcher).write_pdf(
-        stylesheets=stylesheets
-    )
+    """Return the letter as an A4 PDF."""
+    return render_pdf("incentives/pdf/letter.html", letter_context(letter))
