@@ -42,6 +42,17 @@ S, T = AuditStatus, AuditType
 DECISIONS = (S.APPROVED, S.UNSUCCESSFUL, S.VERIFICATION_REQUIRED)
 # Earned points of the eight elements (out of 100 each) in a passing audit: 86.4% overall.
 POINTS = [88, 84, 91, 82, 86, 90, 83, 87]
+# The auditor's note on each of the eight elements, kept with its points.
+NOTES = [
+    "Safety policy signed by the owner and posted; managers attend the monthly meetings.",
+    "Hazard register kept per department; kitchen and housekeeping reviews are overdue.",
+    "Written procedures for high-risk tasks; two lockout procedures need updating.",
+    "Monthly inspections done and signed; corrective actions tracked to closure.",
+    "Incidents investigated within 48 hours; root causes recorded for most of them.",
+    "Orientation records complete; refresher training for supervisors is behind.",
+    "Records kept in one binder and online; first aid records checked.",
+    "Joint committee meets monthly with quorum; minutes posted for workers.",
+]
 # Stories name the demo auditor login by this name.
 DEMO_AUDITOR = "auditor"
 
@@ -345,10 +356,12 @@ class _Demo:
         title = f"{audit.get_audit_type_display()} audit report: {audit.employer.legal_name}"
         name = f"{audit.employer.legal_name} {audit.audit_type} audit report.pdf"
         headcount = audit.employer.employees or 12
+        scores = self.scores(audit, story.low)
         services.save_draft(
             audit=audit,
             actor=actor,
-            scores=self.scores(audit, story.low),
+            scores=scores,
+            notes=dict(zip(scores, NOTES, strict=False)),
             report=ContentFile(report_pdf(title), name=name),
             evidence={
                 "used_documentation": True,

@@ -22,7 +22,7 @@ from employers.choices import EmployerStatus
 from employers.models import ClassificationUnit, Employer
 
 from .choices import AuditType
-from .models import EXTENSION_MAX_DAYS, AuditElement
+from .models import EXTENSION_MAX_DAYS, NOTE_MAX_LENGTH, AuditElement
 
 # Staff: planning, decisions and extensions --------------------------------------------------
 
@@ -266,11 +266,12 @@ class OnsiteForm(forms.Form):
 
 @dataclass(frozen=True)
 class ScoreRow:
-    """One element's line of the score sheet: the element and its two inputs."""
+    """One element's line of the score sheet: the element, its two inputs and its note."""
 
     element: AuditElement
     earned: forms.BoundField
     applicable: forms.BoundField
+    note: forms.BoundField
 
     @property
     def fields(self) -> tuple[forms.BoundField, forms.BoundField]:
@@ -294,7 +295,8 @@ class ScoresForm(forms.Form):
     """The element scores and the report of the submission being prepared (R-10).
 
     Two inputs per element of the audit's tool, ``earned_<id>`` and ``applicable_<id>``
-    (the names the service's refusals use); an element left empty is not scored yet.
+    (the names the service's refusals use); an element left empty is not scored yet. An
+    optional ``note_<id>`` keeps what the auditor found with the element's points.
     """
 
     report = forms.FileField(
@@ -340,6 +342,12 @@ class ScoresForm(forms.Form):
             name = {"name": element.name}
             self.fields[f"earned_{element.pk}"] = _points(_("Earned, %(name)s") % name)
             self.fields[f"applicable_{element.pk}"] = _points(_("Applicable, %(name)s") % name)
+            self.fields[f"note_{element.pk}"] = forms.CharField(
+                label=_("Note, %(name)s") % name,
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            )
 
     def evidence(self) -> dict[str, Any]:
         """Return the evidence fields (the service's ``evidence``)."""
@@ -364,10 +372,12 @@ class ScoresForm(forms.Form):
         for score in scores:
             initial[f"earned_{score.element_id}"] = score.earned
             initial[f"applicable_{score.element_id}"] = score.applicable
+            initial[f"note_{score.element_id}"] = score.note
         return initial
 
     def _clean_scores(self) -> dict[str, Any]:
-        """Refuse an element with only one of its two values (both, or neither)."""
+        """Refuse an element with only one of its two values (both, or neither), or a note
+        without its points."""
         cleaned = super().clean() or {}
         for element in self.elements:
             earned = f"earned_{element.pk}"
@@ -378,6 +388,11 @@ class ScoresForm(forms.Form):
             if values.count(None) == 1:
                 blank = earned if values[0] is None else applicable
                 self.add_error(blank, _("Enter both earned and applicable points, or neither."))
+            elif values.count(None) == 2 and cleaned.get(f"note_{element.pk}"):
+                self.add_error(
+                    f"note_{element.pk}",
+                    _("Enter the points too: a note is kept with the element's score."),
+                )
         return cleaned
 
     def scores(self) -> dict[int, tuple[Decimal, Decimal]]:
@@ -390,6 +405,11 @@ class ScoresForm(forms.Form):
                 result[element.pk] = (earned, applicable)
         return result
 
+    def notes(self) -> dict[int, str]:
+        """Return {element id: note} for the scored elements (an empty note clears it)."""
+        scored = self.scores()
+        return {pk: self.cleaned_data.get(f"note_{pk}") or "" for pk in scored}
+
     def rows(self) -> Iterator[ScoreRow]:
         """Yield each element with its inputs, marked invalid where they have errors."""
         for element in self.elements:
@@ -401,7 +421,16 @@ class ScoresForm(forms.Form):
                 if field.errors:
                     attrs["aria-invalid"] = "true"
                     attrs["aria-describedby"] = f"{field.auto_id}-error"
-            yield ScoreRow(element, earned, applicable)
+            note = self[f"note_{element.pk}"]
+            if note.errors:
+                note.field.widget.attrs.update(
+                    {
+                        "class": "form-control form-control-sm is-invalid",
+                        "aria-invalid": "true",
+                        "aria-describedby": f"{note.auto_id}-error",
+                    }
+                )
+            yield ScoreRow(element, earned, applicable, note)
 
 
 class ExtensionRequestForm(forms.Form):

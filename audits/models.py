@@ -35,6 +35,8 @@ from .querysets import (
     QaRulesQuerySet,
     ReviewNoteQuerySet,
 )
+from .scoring import ElementScore as Points
+from .scoring import element_percent
 
 S = AuditStatus
 # The statuses in which each clock is still running (its piece of work not yet delivered).
@@ -46,6 +48,7 @@ OPEN_FOR = {
 }
 CLOSED = (S.APPROVED, S.UNSUCCESSFUL, S.VERIFICATION_REQUIRED, S.CANCELLED)
 EXTENSION_MAX_DAYS = 120  # the most days one extension request may ask for
+NOTE_MAX_LENGTH = 2000  # an element's note: a few sentences (the report says the rest)
 
 
 class AuditTool(models.Model):
@@ -172,6 +175,15 @@ class Audit(FSMModelMixin, models.Model):
         blank=True,
         related_name="verifications",
         verbose_name=_("verification of"),
+    )
+    started_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started from the audit"),
+        help_text=_("The employer's previous approved audit, shown as last time."),
     )
     status = FSMField(
         _("status"), max_length=24, choices=S.choices, default=S.PLANNED, protected=True
@@ -388,6 +400,9 @@ class ElementScore(models.Model):
     applicable = models.DecimalField(
         _("applicable"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What the auditor found, kept with the points.")
+    )
 
     class Meta:
         verbose_name = _("element score")
@@ -406,6 +421,77 @@ class ElementScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element}: {self.earned}/{self.applicable}"
+
+
+class ElementReference(models.Model):
+    """An element of the employer's previous approved audit, shown as "last time" (read-only).
+
+    Written once when the lead auditor starts this audit from the previous one
+    (``audits.services_reuse``): the previous points and note under the matching element of
+    this audit's tool, whose own score starts empty. A previous element that this tool does not
+    have is listed with ``element`` empty, its number and name only: reported, not carried.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="element_references")
+    element = models.ForeignKey(
+        AuditElement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("element of this audit"),
+        help_text=_("Empty when this audit's tool has no such element."),
+    )
+    number = models.PositiveSmallIntegerField(_("number last time"))
+    name = models.CharField(_("element last time"), max_length=200)
+    earned = models.DecimalField(
+        _("earned last time"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    applicable = models.DecimalField(
+        _("applicable last time"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("note last time"), blank=True)
+
+    objects = AuditChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("last time's element")
+        verbose_name_plural = _("last time's elements")
+        ordering = ["audit", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "element"],
+                condition=Q(element__isnull=False),
+                name="elementreference_once_per_element",
+            ),
+            models.UniqueConstraint(
+                fields=["audit", "number", "name"], name="elementreference_once_per_name"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(element__isnull=False, earned__isnull=False, applicable__isnull=False)
+                    & Q(earned__gte=0)
+                    & Q(earned__lte=F("applicable"))
+                )
+                | Q(element__isnull=True, earned__isnull=True, applicable__isnull=True, note=""),
+                name="elementreference_points_carried_with_element",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit}: last time {self.number}. {self.name}"
+
+    @property
+    def carried(self) -> bool:
+        """Return whether the element was carried over (this audit's tool has it)."""
+        return self.element_id is not None
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Return last time's exact element percent (None: not carried, or nothing applied)."""
+        if self.earned is None or not self.applicable:
+            return None
+        return element_percent(Points(self.name, self.earned, self.applicable))
 
 
 class Extension(models.Model):

@@ -29,6 +29,8 @@ rules.add_perm("audits.request_extension", is_staff_member | leads_audit)
 rules.add_perm("audits.decide_extension", is_staff_member)
 rules.add_perm("audits.decide_audit", is_staff_member)
 rules.add_perm("audits.view_report", is_staff_member | leads_audit)
+# Starting from the employer's previous audit ("last time"): the lead auditor alone.
+rules.add_perm("audits.start_from_previous", leads_audit)
 
 # QA reviews: staff review; the lead auditor answers the notes of their returned audit.
 rules.add_perm("audits.review_audit", is_staff_member)

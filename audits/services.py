@@ -407,6 +407,7 @@ def _draft(audit: Audit) -> Submission:
                     element_id=score.element_id,
                     earned=score.earned,
                     applicable=score.applicable,
+                    note=score.note,
                 )
                 for score in previous.scores.all()
             )
@@ -424,11 +425,13 @@ def save_draft(
     scores: Mapping[int, tuple[Decimal, Decimal]] | None = None,
     report: Any = None,
     evidence: Mapping[str, Any] | None = None,
+    notes: Mapping[int, str] | None = None,
 ) -> Submission:
     """Save the report and element scores being prepared ({element id: (earned, applicable)}).
 
     ``evidence``: the techniques used, the BC headcount and the number interviewed
-    (``EVIDENCE_FIELDS``), checked by QA (R-12).
+    (``EVIDENCE_FIELDS``), checked by QA (R-12). ``notes``: the auditor's note on elements
+    ({element id: text}), kept with their points: an element scored now or before.
     """
     if audit.status not in SCORABLE:
         raise ValidationError(
@@ -474,9 +477,20 @@ def save_draft(
                 _("At most %(max)s points apply to this element.") % {"max": element.max_points}
             )
             continue
-        ElementScore.objects.update_or_create(
-            submission=draft, element=element, defaults={"earned": earned, "applicable": applicable}
-        )
+        defaults: dict[str, Any] = {"earned": earned, "applicable": applicable}
+        if notes and element_id in notes:
+            defaults["note"] = notes[element_id].strip()
+        ElementScore.objects.update_or_create(submission=draft, element=element, defaults=defaults)
+    for element_id, note in (notes or {}).items():
+        if element_id in (scores or {}):
+            continue
+        if element_id not in elements:
+            raise ValidationError(_("The element is not part of this audit's tool."))
+        kept = ElementScore.objects.filter(submission=draft, element_id=element_id)
+        if not kept.update(note=note.strip()):
+            errors.setdefault(f"note_{element_id}", []).append(
+                _("Enter the points too: a note is kept with the element's score.")
+            )
     if errors:
         raise ValidationError(errors)
     return draft

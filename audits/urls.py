@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, fragments, public, qa, similarity, wiva, work
+from .views import board, fragments, public, qa, reuse, similarity, wiva, work
 
 app_name = "audits"
 
@@ -34,6 +34,8 @@ urlpatterns: list = [
     path("<int:pk>/extension/", work.ExtensionRequestView.as_view(), name="extension-request"),
     path("submissions/<int:pk>/report/", work.ReportView.as_view(), name="report"),
     path("<int:pk>/answers/", qa.AnswerNotesView.as_view(), name="answers"),
+    # Start a maintenance or recertification audit from the previous one (views/reuse.py).
+    path("<int:pk>/reuse/", reuse.ReuseView.as_view(), name="reuse"),
     # Documents: the certificate PDF, for staff and the certificate's employer
     # (views/public.py).
     # --- documents ---

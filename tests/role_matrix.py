@@ -1063,6 +1063,17 @@ CASES: list[Case] = [
         lambda w: {"token": w.invitation_and_token[1]},
         public(),
     ),
+    # --- reuse ---
+    # Starting an audit from the employer's previous audit: the lead auditor alone (staff
+    # may not, 403). Employer A's planned certification audit answers the lead 200 with the
+    # reason in words; outsiders find nothing (404). The API action is POST only.
+    Case(
+        "audits:reuse",
+        _a("audit_a"),
+        page(auditor=200, other_auditor=404, employer_a=403, employer_b=404),
+    ),
+    Case("api:audit-reuse", _a("audit_a"), api(staff=405, employers=405, auditors=405)),
+    # --- end reuse ---
 ]
 
 

@@ -16,7 +16,16 @@ from employers.models import ClassificationUnit, Employer
 
 from ..choices import AuditType, Deadline
 from ..documents import verification_url
-from ..models import Audit, AuditElement, Certificate, ElementScore, Extension, Submission
+from ..models import (
+    NOTE_MAX_LENGTH,
+    Audit,
+    AuditElement,
+    Certificate,
+    ElementReference,
+    ElementScore,
+    Extension,
+    Submission,
+)
 from ..selectors import RELEASED, certificate_status_on, countdowns, traffic_light
 
 # The traffic lights of a clock (selectors.Countdown.state) and of a cycle year.
@@ -216,6 +225,12 @@ class ScoreSerializer(serializers.Serializer):
     element = serializers.PrimaryKeyRelatedField(queryset=AuditElement.objects.all())
     earned = _points()
     applicable = _points()
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("What the auditor found; left out: the saved note is kept."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,7 +279,7 @@ class SavedScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ElementScore
-        fields = ["element", "element_name", "earned", "applicable"]
+        fields = ["element", "element_name", "earned", "applicable", "note"]
         read_only_fields = fields
 
 
@@ -296,6 +311,29 @@ class DraftSerializer(serializers.ModelSerializer):
     def get_result(self, submission: Submission) -> dict[str, Any] | None:
         result = self.context.get("result")
         return None if result is None else cast(dict[str, Any], ResultSerializer(result).data)
+
+
+class LastTimeElementSerializer(serializers.ModelSerializer):
+    """An element of the previous audit: its points and note under this audit's element, or
+    (``element`` null) not in this audit's tool and not carried."""
+
+    class Meta:
+        model = ElementReference
+        fields = ["element", "number", "name", "earned", "applicable", "note"]
+        read_only_fields = fields
+
+
+class ReuseSerializer(serializers.Serializer):
+    """What starting from the previous audit gave: the audit it started from, last time's
+    elements carried and those not carried; ``created`` is false when it had already been
+    started from it (nothing new)."""
+
+    started_from = serializers.IntegerField(source="source.pk")
+    started_from_type = serializers.CharField(source="source.audit_type")
+    started_from_starts_on = serializers.DateField(source="source.starts_on")
+    carried = LastTimeElementSerializer(many=True)
+    not_carried = LastTimeElementSerializer(many=True)
+    created = serializers.BooleanField()
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -25,7 +25,7 @@ from cor_portal.api.permissions import RulesPermission
 from cor_portal.api.schema import PortalAutoSchema
 from employers.models import ClassificationUnit, Employer
 
-from .. import selectors, services
+from .. import selectors, services, services_reuse
 from ..models import Audit, AuditElement, Certificate, Extension
 from .serializers import (
     AuditElementSerializer,
@@ -44,6 +44,7 @@ from .serializers import (
     NoticeSerializer,
     OnsiteSerializer,
     ReportSerializer,
+    ReuseSerializer,
     ScoreItemSerializer,
     StartSerializer,
 )
@@ -98,6 +99,7 @@ class AuditViewSet(
         "scores": "audits.submit_report",
         "report": "audits.submit_report",
         "submit": "audits.submit_report",
+        "reuse": "audits.start_from_previous",
         "extensions": "audits.request_extension",
         "decision": "audits.decide_audit",
     }
@@ -173,11 +175,10 @@ class AuditViewSet(
         scores = ScoreItemSerializer(data=request.data, many=True, context={"audit": audit})
         if not scores.is_valid():
             raise ValidationError(score_errors(scores.errors))
-        points = {
-            s["element"].pk: (s["earned"], s["applicable"])
-            for s in cast(list[dict[str, Any]], scores.validated_data)
-        }
-        draft = services.save_draft(audit=audit, actor=request.user, scores=points)
+        items = cast(list[dict[str, Any]], scores.validated_data)
+        points = {s["element"].pk: (s["earned"], s["applicable"]) for s in items}
+        notes = {s["element"].pk: s["note"] for s in items if "note" in s}
+        draft = services.save_draft(audit=audit, actor=request.user, scores=points, notes=notes)
         return self.draft_answer(draft)
 
     @extend_schema(request={"multipart/form-data": ReportSerializer}, responses=DraftSerializer)
@@ -188,6 +189,20 @@ class AuditViewSet(
         fields = validated(ReportSerializer, request)
         draft = services.save_draft(audit=audit, actor=request.user, report=fields["report"])
         return self.draft_answer(draft)
+
+    @extend_schema(request=None, responses={200: ReuseSerializer, 201: ReuseSerializer})
+    @action(detail=True, methods=["post"])
+    def reuse(self, request: Request, pk: str | None = None) -> Response:
+        """Start a maintenance or recertification audit from the employer's previous approved
+        audit: each element shows last time's points and note; its own scores start empty.
+
+        The lead auditor only, while the first draft is open. Again: nothing new
+        (``created`` false).
+        """
+        audit = self.get_object()
+        reuse = services_reuse.start_from_previous(audit=audit, actor=request.user)
+        code = status.HTTP_201_CREATED if reuse.created else status.HTTP_200_OK
+        return Response(ReuseSerializer(reuse).data, status=code)
 
     def draft_answer(self, draft: Any) -> Response:
         """Return the draft with its scores and, when they give one, its result so far."""

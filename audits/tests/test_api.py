@@ -492,6 +492,7 @@ def test_scores_as_strings_or_numbers_are_saved(auditor_api, working):
             "element_name": element.name,
             "earned": "7.50",
             "applicable": "10.00",
+            "note": "",
         }
     ]
 

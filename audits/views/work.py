@@ -31,7 +31,7 @@ from cor_portal.program.models import ProgramRules
 from cor_portal.ui.forms import ConfirmForm
 from cor_portal.ui.views import ServiceFormMixin
 
-from .. import qa, selectors, services
+from .. import qa, selectors, selectors_reuse, services, services_reuse
 from ..choices import AuditStatus, ExtensionStatus
 from ..deadlines import audit_deadlines
 from ..forms import ExtensionRequestForm, NoticeForm, OnsiteForm, ScoresForm, StartForm
@@ -373,6 +373,7 @@ class WorkView(AuditPageMixin):
     preview_template = "audits/audit_work_result.html"
     heading = _("Scores and report")
     success_message = _("Your scores and report are saved.")
+    shows_last_time = True  # the previous audit's points and notes under each element
 
     @cached_property
     def draft(self) -> Submission | None:
@@ -422,13 +423,33 @@ class WorkView(AuditPageMixin):
         sheet = score_sheet(self.audit, self.elements, form.scores())
         return {"sheet": sheet, "preview": True, "left_out": bool(form.errors)}
 
+    def reuse_offer(self, last_time: selectors_reuse.LastTime | None) -> Audit | None:
+        """Return the previous audit this one may start from now, if the user may."""
+        if not self.shows_last_time or last_time is not None or not self.is_open():
+            return None
+        if services_reuse.refusal(self.audit, actor=self.request.user):
+            return None
+        return selectors_reuse.previous_approved_audit(self.audit)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         sheet = score_sheet(self.audit, self.elements, self.saved, draft=self.source)
         latest = None if self.is_open() else services.latest_submission(self.audit)
         notes = qa.notes_to_answer(self.audit) if self.audit.status == S.RETURNED else []
-        return super().get_context_data(
-            draft=self.source, sheet=sheet, latest=latest, qa_notes=notes, **kwargs
+        last_time = selectors_reuse.last_time(self.audit) if self.shows_last_time else None
+        context = super().get_context_data(
+            draft=self.source,
+            sheet=sheet,
+            latest=latest,
+            qa_notes=notes,
+            last_time=last_time,
+            reuse_offer=self.reuse_offer(last_time),
+            **kwargs,
         )
+        last = last_time.by_element if last_time else {}
+        form = context.get("form")
+        if isinstance(form, ScoresForm):
+            context["score_rows"] = [(row, last.get(row.element.pk)) for row in form.rows()]
+        return context
 
     def perform(self, form: ScoresForm) -> str:
         services.save_draft(
@@ -437,6 +458,7 @@ class WorkView(AuditPageMixin):
             scores=form.scores(),
             report=form.cleaned_data.get("report"),
             evidence=form.evidence(),
+            notes=form.notes(),
         )
         return reverse("audits:work", args=[self.audit.pk])
 
@@ -449,6 +471,7 @@ class SubmitView(WorkView):
     preview_template = ""
     heading = _("Submit the report")
     success_message = ""
+    shows_last_time = False
 
     def is_open(self) -> bool:
         return can_proceed(self.audit.submit) or can_proceed(self.audit.resubmit)
