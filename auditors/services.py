@@ -395,8 +395,7 @@ def update_cpd(*, actor: Any, entry: CPDActivity | None = None, **changes: Any) 
 @transaction.atomic
 def delete_cpd(*, activity: CPDActivity, actor: Any) -> None:
     """Remove a CPD log entry (its history is kept)."""
-    lifecycle.stamp(activity, actor)
-    activity.delete()
+    lifecycle.delete(activity, actor)
 
 
 def cpd_hours(auditor: Auditor, *, start: date, end: date) -> Decimal:

@@ -104,8 +104,7 @@ def run_checks(*, review: Review, actor: Any) -> list[ReviewCheck]:
         for r in results
     )
     review.checks_run_at = timezone.now()
-    lifecycle.stamp(review, actor)
-    review.save(update_fields=["checks_run_at"])
+    lifecycle.update(review, actor, ["checks_run_at"])
     return checks
 
 
@@ -150,8 +149,7 @@ def assign_reviewer(*, review: Review, actor: Any, reviewer: Any, on: date | Non
         raise ValidationError({"reviewer": _("Choose an active staff member.")})
     review.reviewer = reviewer
     review.assigned_on = (on or lifecycle.today()) if reviewer else None
-    lifecycle.stamp(review, actor)
-    review.save(update_fields=["reviewer", "assigned_on"])
+    lifecycle.update(review, actor, ["reviewer", "assigned_on"])
     if reviewer is not None:
         notify(
             [reviewer],
@@ -181,8 +179,7 @@ def start_review(*, review: Review, actor: Any, on: date | None = None) -> Revie
     if review.reviewer_id is None and actor is not None and getattr(actor, "pk", None):
         review.reviewer = actor
         review.assigned_on = on
-    lifecycle.stamp(review, actor)
-    review.save(update_fields=["started_on", "reviewer", "assigned_on"])
+    lifecycle.update(review, actor, ["started_on", "reviewer", "assigned_on"])
     run_checks(review=review, actor=actor)
     review.audit = audit
     return review
@@ -234,9 +231,7 @@ def add_note(
         text=(text or "").strip(),
         created_by=lifecycle.actor_or_none(actor),
     )
-    note.full_clean(exclude=["review"])
-    lifecycle.stamp(note, actor)
-    note.save()
+    lifecycle.save(note, actor, exclude=["review"])
     return note
 
 
@@ -244,8 +239,7 @@ def add_note(
 def delete_note(*, note: ReviewNote, actor: Any) -> None:
     """Delete a note of a review not yet decided."""
     _open(note.review)
-    lifecycle.stamp(note, actor)
-    note.delete()
+    lifecycle.delete(note, actor)
 
 
 def notes_to_answer(audit: Audit) -> list[ReviewNote]:
@@ -274,8 +268,7 @@ def answer_note(*, note: ReviewNote, actor: Any, answer: str, on: date | None = 
     note.answer = text
     note.answered_on = on or lifecycle.today()
     note.answered_by = lifecycle.actor_or_none(actor)
-    lifecycle.stamp(note, actor)
-    note.save(update_fields=["answer", "answered_on", "answered_by"])
+    lifecycle.update(note, actor, ["answer", "answered_on", "answered_by"])
     return note
 
 

@@ -195,9 +195,7 @@ def plan_audit(
     )
     _link_cycle(audit)
     _schedule(audit)
-    audit.full_clean(exclude=["status"])
-    lifecycle.stamp(audit, actor)
-    audit.save()
+    lifecycle.save(audit, actor, exclude=["status"])
     audit.scope.set(units)
     students = list(student_auditors)
     if students:
@@ -230,9 +228,7 @@ def reschedule_audit(*, audit: Audit, actor: Any, starts_on: date) -> Audit:
     audit.starts_on = starts_on
     _link_cycle(audit)
     _schedule(audit)
-    audit.full_clean(exclude=["status"])
-    lifecycle.stamp(audit, actor)
-    audit.save()
+    lifecycle.save(audit, actor, exclude=["status"])
     return audit
 
 
@@ -453,14 +449,11 @@ def save_draft(
             and draft.interviewed > draft.headcount
         ):
             raise ValidationError({"interviewed": _("More people interviewed than the headcount.")})
-        lifecycle.stamp(draft, actor)
-        draft.save(update_fields=list(evidence))
+        lifecycle.update(draft, actor, list(evidence))
     if report is not None:
         draft.report = report
         draft.report_name = getattr(report, "name", "")[:200]
-        draft.full_clean(exclude=["audit"])
-        lifecycle.stamp(draft, actor)
-        draft.save()
+        lifecycle.save(draft, actor, exclude=["audit"])
     elements = {e.pk: e for e in audit.tool.elements.all()}
     errors: dict[str, list[str]] = {}
     for element_id, (earned, applicable) in (scores or {}).items():
@@ -733,9 +726,7 @@ def request_extension(
         requested_on=on or lifecycle.today(),
         requested_by=lifecycle.actor_or_none(actor),
     )
-    extension.full_clean()
-    lifecycle.stamp(extension, actor)
-    extension.save()
+    lifecycle.save(extension, actor)
     notify(
         [],
         subject=_("Extension requested: %(employer)s") % {"employer": audit.employer},
@@ -805,9 +796,7 @@ def issue_certificate(*, audit: Audit, actor: Any, on: date | None = None) -> Ce
         certified_on=audit.last_onsite_on,
         expires_on=certificate_expiry(audit.last_onsite_on, validity_years=years),
     )
-    certificate.full_clean()
-    lifecycle.stamp(certificate, actor)
-    certificate.save()
+    lifecycle.save(certificate, actor)
     certificate.classification_units.set(list(audit.scope.all()))
     Certificate.objects.filter(employer=audit.employer, status=CertificateStatus.VALID).exclude(
         pk=certificate.pk

@@ -141,6 +141,5 @@ def start_from_previous(*, audit: Audit, actor: Any) -> Reuse:
         )
     ElementReference.objects.bulk_create([*plan.carried, *plan.not_carried])
     audit.started_from = plan.source
-    lifecycle.stamp(audit, actor)
-    audit.save(update_fields=["started_from", "updated_at"])
+    lifecycle.update(audit, actor, ["started_from", "updated_at"])
     return plan
