@@ -5,12 +5,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cor_portal.program.models import ProgramRules
 from cor_portal.program.periods import add_months
+from employers import selectors as employer_selectors
 
 from .choices import AuditorKind, AuditorStatus, CourseKind, EnrolmentResult
 from .models import (
@@ -175,6 +176,40 @@ def workspace_for(auditor: Auditor, *, today: date) -> dict[str, Any]:
         "engagements": list(auditor.consulting_engagements.select_related("employer")),
         "eaqas": list(auditor.eaqas.all()),
     }
+
+
+def trainees_of(employer_id: int, *, today: date) -> tuple[employer_selectors.Trainee, ...]:
+    """Return the employer's internal auditors for its next steps (one query), retired left out.
+
+    Each comes with the date of the next training session they are booked on, if any.
+    """
+    next_session = (
+        Enrolment.objects.filter(
+            auditor=OuterRef("pk"),
+            result=EnrolmentResult.PENDING,
+            session__starts_on__gte=today,
+        )
+        .order_by("session__starts_on")
+        .values("session__starts_on")[:1]
+    )
+    auditors = (
+        Auditor.objects.filter(employer_id=employer_id, kind=AuditorKind.INTERNAL)
+        .exclude(status=AuditorStatus.RETIRED)
+        .select_related("user")
+        .annotate(next_session_on=Subquery(next_session))
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return tuple(
+        employer_selectors.Trainee(
+            name=auditor.name,
+            standing=auditor.status,
+            certified_until=auditor.expires_on,
+            student_audit_due=auditor.student_audit_due,
+            student_audit_completed_on=auditor.student_audit_completed_on,
+            next_session_on=auditor.next_session_on,
+        )
+        for auditor in auditors
+    )
 
 
 # Lists for staff ----------------------------------------------------------------------------

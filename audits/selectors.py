@@ -1,6 +1,7 @@
 """Reads of audit data used across the portal: countdowns, cycles, panels and KPIs."""
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,10 +23,12 @@ from django.db.models.functions import Least
 from django.utils.translation import gettext_lazy as _
 
 from cor_portal.program.models import ProgramRules
+from employers import selectors as employer_selectors
 from employers.models import Employer
 
 from .choices import AuditStatus, AuditType, CertificateStatus, Deadline, ExtensionStatus
 from .cycles import CycleYear, cycle_schedule
+from .eligibility import external_auditor_required
 from .models import (
     CLOSED,
     OPEN_FOR,
@@ -141,6 +144,7 @@ def cycle_for(employer: Employer, *, today: date) -> Cycle | None:
         Certificate.objects.filter(employer=employer)
         .exclude(status=CertificateStatus.SUPERSEDED)
         .order_by("-certified_on")
+        .select_related("audit")
         .prefetch_related(
             Prefetch("cycle_audits", queryset=Audit.objects.select_related("lead_auditor__user"))
         )
@@ -382,6 +386,105 @@ def audits_of_employer(employer_id: int, *, limit: int = 10) -> list[Audit]:
     """Return an employer's audits, latest start first (one query), cancelled ones left out."""
     audits = board(Audit.objects.filter(employer_id=employer_id))
     return list(audits.exclude(status=AuditStatus.CANCELLED).order_by("-starts_on", "-pk")[:limit])
+
+
+# The employer's next steps ------------------------------------------------------------------
+
+
+def employer_progress(
+    employer: Employer, audits: Sequence[Audit], *, today: date
+) -> employer_selectors.AuditProgress:
+    """Return what the employer's checklist needs from its audits, certificate and cycle.
+
+    ``audits`` are the employer's, as ``audits_of_employer`` reads them for the portal. The
+    cycle is ``cycle_for``'s (R-5, from ``cycle_schedule``), who may audit is R-6's
+    ``external_auditor_required``, and the day counts are the program rules in force today.
+    A constant number of queries: the rules, and the certificate with its cycle's audits.
+    """
+    rules = ProgramRules.objects.in_force(today)
+    cycle = cycle_for(employer, today=today)
+    required = None
+    if employer.size_class:
+        required = external_auditor_required(
+            size_class=employer.size_class,
+            audit_type=AuditType.RECERTIFICATION if cycle else AuditType.CERTIFICATION,
+        )
+    # An audit planned past its cycle year's cutoff (flagged when planned) must still finish
+    # its onsite work by the cutoff to count for the year (R-5).
+    cutoffs = {row.year.number: row.year.due_by for row in cycle.rows} if cycle else {}
+    progress = employer_selectors.AuditProgress(
+        audits=tuple(
+            _under_way(
+                audit,
+                today,
+                cutoff=cutoffs.get(audit.cycle_year or 0)
+                if audit.past_cutoff
+                and cycle
+                and audit.cycle_certificate_id == cycle.certificate.pk
+                else None,
+            )
+            for audit in audits
+            if audit.status not in CLOSED
+        ),
+        external_auditor_required=required,
+        notice_lead_days=rules.notice_lead_days,
+        onsite_days=rules.onsite_days,
+        final_report_days=rules.final_report_days,
+    )
+    if cycle is None:
+        return progress
+    certificate = cycle.certificate
+    return replace(
+        progress,
+        certificate_number=certificate.number,
+        certificate_url=certificate.get_absolute_url(),
+        certified_on=certificate.certified_on,
+        expires_on=certificate.expires_on,
+        cycle=tuple(
+            employer_selectors.CycleYearFacts(
+                number=row.year.number,
+                audit_type=row.year.audit_type,
+                calendar_year=row.year.calendar_year,
+                due_by=row.year.due_by,
+                state=row.state,
+                url=row.audits[0].get_absolute_url() if row.audits else "",
+            )
+            for row in cycle.rows
+            if row.year.number > 1
+        ),
+    )
+
+
+def _under_way(
+    audit: Audit, today: date, *, cutoff: date | None = None
+) -> employer_selectors.AuditUnderWay:
+    """Return an open audit with its notice and its nearest other running clock.
+
+    ``cutoff`` is the cycle year's cutoff when it comes before the onsite deadline: while
+    onsite work runs, it is the date that counts.
+    """
+    running = [
+        (str(c.label), c.due_on)
+        for c in countdowns(audit, today=today)
+        if c.deadline != Deadline.NOTICE and c.days_left is not None and c.due_on
+    ]
+    if cutoff is not None and audit.is_open(Deadline.ONSITE):
+        running.append((str(_("Onsite work (cycle year cutoff)")), cutoff))
+    nearest = min(running, key=lambda clock: clock[1], default=None)
+    return employer_selectors.AuditUnderWay(
+        audit_type=audit.audit_type,
+        label=str(_("%(type)s audit") % {"type": audit.get_audit_type_display()}),
+        url=audit.get_absolute_url(),
+        starts_on=audit.starts_on,
+        auditor=audit.lead_auditor.name,
+        notice_due=audit.notice_due,
+        notice_filed_on=audit.notice_filed_on,
+        notice_open=audit.is_open(Deadline.NOTICE),
+        clock_label=nearest[0] if nearest else "",
+        clock_due=nearest[1] if nearest else None,
+        with_qa=audit.status in WAITING_FOR_QA,
+        cycle_year=audit.cycle_year,
+    )
 
 
 # Running clocks as rows (the deadlines API) -------------------------------------------------

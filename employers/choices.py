@@ -61,6 +61,12 @@ class InteractionKind(models.TextChoices):
     EVENT = "event", _("Event or sponsorship")
     CAMPAIGN = "campaign", _("Campaign")
     BIOSPHERE = "biosphere", _("Biosphere engagement")
+    # Asked for by the employer from its portal; staff follow each one up.
+    GAP_ANALYSIS_REQUEST = "gap_analysis_request", _("Gap analysis request")
+    CONSULTATION_REQUEST = "consultation_request", _("Consultation request")
+
+
+PORTAL_REQUEST_KINDS = (InteractionKind.GAP_ANALYSIS_REQUEST, InteractionKind.CONSULTATION_REQUEST)
 
 
 class InteractionSource(models.TextChoices):

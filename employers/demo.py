@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import services
-from .choices import InteractionKind, InteractionSource, Region, Sector
+from .choices import PORTAL_REQUEST_KINDS, InteractionKind, InteractionSource, Region, Sector
 from .models import ClassificationUnit, Contact, Employer
 
 # Illustrative CUs for a tourism and hospitality association (the last two are outside it).
@@ -194,7 +194,8 @@ def _create(
 
 
 def _interactions(employer: Employer, index: int, *, today: date, staff: Any) -> None:
-    kinds = list(InteractionKind)
+    # Staff log these; requests come from the employers' own portal.
+    kinds = [kind for kind in InteractionKind if kind not in PORTAL_REQUEST_KINDS]
     kind = kinds[index % len(kinds)]
     source = {
         InteractionKind.BIOSPHERE: InteractionSource.BIOSPHERE,

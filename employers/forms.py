@@ -11,6 +11,7 @@ from cor_portal.ui.forms import DateInput, form_helper
 from cor_portal.uploads import validate_upload_size
 
 from . import imports
+from .choices import InteractionKind
 from .models import (
     CONTACT_DETAIL_FIELDS,
     EMPLOYER_DETAIL_FIELDS,
@@ -232,3 +233,32 @@ class ImportForm(forms.Form):
             except imports.ImportFileError as error:
                 self.add_error("file", error)
         return cleaned
+
+
+class PortalRequestForm(forms.Form):
+    """An employer's contact asks the COR team for a gap analysis or a consultation."""
+
+    KINDS = [
+        (
+            InteractionKind.GAP_ANALYSIS_REQUEST,
+            _("A free gap analysis: the COR team looks at your safety program against the audit"),
+        ),
+        (
+            InteractionKind.CONSULTATION_REQUEST,
+            _("A consultation: talk to the COR team about your safety program or COR"),
+        ),
+    ]
+    kind = forms.ChoiceField(
+        label=_("What would you like?"), choices=KINDS, widget=forms.RadioSelect
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you would like to talk about, and when suits you."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("kind", "message", submit=_("Send the request"))

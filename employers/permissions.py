@@ -43,6 +43,8 @@ rules.add_perm("employers.delete_contact", is_staff_member | is_colleague_contac
 rules.add_perm("employers.add_interaction", is_staff_member)
 rules.add_perm("employers.change_interaction", is_staff_member)
 rules.add_perm("employers.add_gapanalysis", is_staff_member)
+# A contact asks for a gap analysis or a consultation for its own employer (staff log theirs).
+rules.add_perm("employers.ask_cor_team", is_employer_contact)
 rules.add_perm("employers.change_gapanalysis", is_staff_member)
 rules.add_perm("employers.add_classificationunit", is_staff_member)
 rules.add_perm("employers.change_classificationunit", is_staff_member)

@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from cor_portal.accounts.choices import Role
 
+from .choices import PORTAL_REQUEST_KINDS
+
 
 class EmployerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EmployerQuerySet":
@@ -48,6 +50,14 @@ class InteractionQuerySet(EmployerChildQuerySet):
     def follow_ups_due(self, *, as_of: date) -> "InteractionQuerySet":
         """Return interactions whose follow-up is due on or before the date and not done."""
         return self.filter(follow_up_due__lte=as_of, follow_up_done_on__isnull=True)
+
+    def requests_open(self) -> "InteractionQuerySet":
+        """Return requests from the employer portal whose follow-up staff have not done yet."""
+        return self.filter(
+            kind__in=PORTAL_REQUEST_KINDS,
+            follow_up_due__isnull=False,
+            follow_up_done_on__isnull=True,
+        )
 
 
 class GapAnalysisQuerySet(EmployerChildQuerySet):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +18,7 @@ from cor_portal.accounts.choices import Role
 from cor_portal.program.models import ProgramRules
 
 from . import sizing
-from .choices import Program
+from .choices import InteractionKind, InteractionSource, Program
 from .models import (
     CONTACT_DETAIL_FIELDS,
     EMPLOYER_DETAIL_FIELDS,
@@ -463,6 +463,105 @@ def complete_follow_up(
     return _save_child(
         interaction, actor, {"follow_up_done_on": on or lifecycle.today()}, INTERACTION_FIELDS
     )
+
+
+# What the employer's contacts ask for from the portal (R-4): each request is an interaction
+# for staff, with its follow-up due the day it is made so it shows on the staff home at once.
+REQUEST_SUMMARIES: dict[str, Any] = {
+    InteractionKind.GAP_ANALYSIS_REQUEST: gettext_lazy("Asked for a gap analysis (%(name)s)"),
+    InteractionKind.CONSULTATION_REQUEST: gettext_lazy("Asked for a consultation (%(name)s)"),
+}
+REQUEST_PENDING: dict[str, Any] = {
+    InteractionKind.GAP_ANALYSIS_REQUEST: gettext_lazy(
+        "You asked for a gap analysis on %(date)s and the COR team has not answered yet. "
+        "They will contact you; you can ask again once they have."
+    ),
+    InteractionKind.CONSULTATION_REQUEST: gettext_lazy(
+        "You asked for a consultation on %(date)s and the COR team has not answered yet. "
+        "They will contact you; you can ask again once they have."
+    ),
+}
+
+
+@transaction.atomic
+def request_from_portal(
+    *, employer: Employer, actor: Any, kind: str, message: str = "", on: date | None = None
+) -> Interaction:
+    """Record a contact's request for a gap analysis or a consultation, for staff to follow up.
+
+    Only a portal login of the employer's own contacts may ask. One request of a kind stays
+    open at a time: until staff mark its follow-up done, another is refused. A gap analysis
+    request also marks the employer's open offer as requested (or records one, offered and
+    requested that day); one already requested or scheduled is refused.
+    """
+    if kind not in REQUEST_SUMMARIES:
+        raise ValidationError({"kind": _("Choose what you would like to ask for.")})
+    contact = (
+        Contact.objects.filter(
+            employer=employer, user=actor, user__role=Role.EMPLOYER, user__is_active=True
+        )
+        .only("first_name", "last_name")
+        .first()
+        if getattr(actor, "pk", None)
+        else None
+    )
+    if contact is None:
+        raise PermissionDenied(_("Only the employer's own contacts can ask on its behalf."))
+    on = on or lifecycle.today()
+    # One request at a time per employer: a second click waits here, then finds the first.
+    Employer.objects.select_for_update().filter(pk=employer.pk).values_list("pk").get()
+    pending = (
+        Interaction.objects.filter(employer=employer, kind=kind)
+        .requests_open()
+        .order_by("occurred_on", "pk")
+        .first()
+    )
+    if pending is not None:
+        raise ValidationError(REQUEST_PENDING[kind] % {"date": pending.occurred_on.isoformat()})
+    if kind == InteractionKind.GAP_ANALYSIS_REQUEST:
+        _request_gap_analysis(employer, actor=actor, on=on)
+    fields = {
+        "kind": kind,
+        "source": InteractionSource.PORTAL,
+        "occurred_on": on,
+        "staff_member": None,
+        "summary": str(REQUEST_SUMMARIES[kind] % {"name": contact.full_name}),
+        "notes": message.strip(),
+        "follow_up_due": on,
+    }
+    return _save_child(Interaction(employer=employer), actor, fields, INTERACTION_FIELDS)
+
+
+def _request_gap_analysis(employer: Employer, *, actor: Any, on: date) -> GapAnalysis:
+    """Mark the employer's open gap analysis offer as requested, or record a new one."""
+    offer = (
+        GapAnalysis.objects.filter(employer=employer)
+        .waiting()
+        .select_for_update()
+        .order_by("-offered_on", "-pk")
+        .first()
+    )
+    if offer is None:
+        return _save_child(
+            GapAnalysis(employer=employer),
+            actor,
+            {"offered_on": on, "requested_on": on},
+            GAP_ANALYSIS_FIELDS,
+        )
+    if offer.scheduled_on:
+        raise ValidationError(
+            _("Your gap analysis is scheduled for %(date)s: the COR team will be in touch.")
+            % {"date": offer.scheduled_on.isoformat()}
+        )
+    if offer.requested_on:
+        raise ValidationError(
+            _(
+                "Your gap analysis was requested on %(date)s: the COR team will contact you "
+                "to schedule it."
+            )
+            % {"date": offer.requested_on.isoformat()}
+        )
+    return _save_child(offer, actor, {"requested_on": on}, GAP_ANALYSIS_FIELDS)
 
 
 @transaction.atomic

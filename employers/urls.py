@@ -34,6 +34,8 @@ urlpatterns = [
         views.FollowUpDoneView.as_view(),
         name="follow-up-done",
     ),
+    # An employer's contact asks the COR team for a gap analysis or a consultation.
+    path("requests/new/", views.PortalRequestView.as_view(), name="request-create"),
     path(
         "<int:pk>/gap-analyses/new/",
         views.GapAnalysisCreateView.as_view(),

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.base import ContextMixin
 from django.views.generic.detail import SingleObjectMixin
@@ -21,7 +22,8 @@ from cor_portal.ui.forms import ConfirmForm
 from cor_portal.ui.history import history_entries
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin
 
-from . import imports, services
+from . import imports, selectors, services
+from .choices import InteractionKind
 from .filters import ClassificationUnitFilter, EmployerFilter, GapAnalysisFilter, InteractionFilter
 from .forms import (
     ClassificationUnitForm,
@@ -30,6 +32,7 @@ from .forms import (
     GapAnalysisForm,
     ImportForm,
     InteractionForm,
+    PortalRequestForm,
     TransitionForm,
 )
 from .models import ClassificationUnit, Contact, Employer, GapAnalysis, Interaction
@@ -352,6 +355,48 @@ class FollowUpDoneView(SectionRequiredMixin, DetailView):
         ):
             target = interaction.get_absolute_url()  # never send a user off the site
         return HttpResponseRedirect(target)
+
+
+class PortalRequestView(SectionRequiredMixin, ServiceFormMixin, FormView):
+    """An employer's contact asks the COR team for a gap analysis or a consultation (R-4)."""
+
+    permission_required = "employers.ask_cor_team"
+    form_class = PortalRequestForm
+    template_name = "employers/portal_request.html"
+
+    def get_employer(self) -> Employer:
+        """Return the user's own employer (a login linked to none finds nothing here)."""
+        employer = selectors.employer_for(self.request.user)
+        if employer is None:
+            raise Http404
+        return employer
+
+    def get_initial(self) -> dict[str, Any]:
+        """Start from ?kind=... (the links of the portal's next steps)."""
+        kind = self.request.GET.get("kind", "")
+        return {"kind": kind} if kind in dict(PortalRequestForm.KINDS) else {}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        employer = self.get_employer()
+        requests = selectors.open_requests(employer.pk)
+        return super().get_context_data(employer=employer, open_requests=requests, **kwargs)
+
+    def perform(self, form: PortalRequestForm) -> str:
+        request = services.request_from_portal(
+            employer=self.get_employer(), actor=self.request.user, **form.cleaned_data
+        )
+        messages.success(self.request, REQUEST_SENT[request.kind])
+        return reverse("homes:portal")
+
+
+REQUEST_SENT: dict[str, Any] = {
+    InteractionKind.GAP_ANALYSIS_REQUEST: gettext_lazy(
+        "Your request for a gap analysis was sent. The COR team will contact you to schedule it."
+    ),
+    InteractionKind.CONSULTATION_REQUEST: gettext_lazy(
+        "Your request for a consultation was sent. The COR team will contact you."
+    ),
+}
 
 
 # Lists across employers ---------------------------------------------------------------------

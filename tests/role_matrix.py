@@ -1063,6 +1063,10 @@ CASES: list[Case] = [
         lambda w: {"token": w.invitation_and_token[1]},
         public(),
     ),
+    # --- nextsteps ---
+    # Each employer's contact asks the COR team for its own employer (no object in the URL).
+    Case("employers:request-create", None, page(employers=200)),
+    # --- end nextsteps ---
     # --- reuse ---
     # Starting an audit from the employer's previous audit: the lead auditor alone (staff
     # may not, 403). Employer A's planned certification audit answers the lead 200 with the

@@ -18,6 +18,7 @@ from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.accounts.choices import Role
 from cor_portal.celery import app as celery_app
 from employers import selectors as employer_selectors
+from employers.forms import PortalRequestForm
 
 ROLE_HOMES: dict[str, str] = {
     Role.EMPLOYER: "homes:portal",
@@ -61,10 +62,10 @@ def auditor_audit_rows(auditor_id: int, *, today: date) -> list[AuditPanelRow]:
     ]
 
 
-def employer_audit_rows(employer_id: int, *, today: date) -> list[AuditPanelRow]:
+def employer_audit_rows(audits: list[Any], *, today: date) -> list[AuditPanelRow]:
     """Return the employer's audits with their clocks; the result only once released."""
     rows = []
-    for audit in audit_selectors.audits_of_employer(employer_id):
+    for audit in audits:
         released = audit.status in audit_selectors.RELEASED
         result = ReleasedResult(audit.overall_percent, audit.passed) if released else None
         countdowns = audit_selectors.countdowns(audit, today=today)
@@ -115,9 +116,16 @@ class PortalView(SectionRequiredMixin, TemplateView):
         employer = employer_selectors.employer_for(self.request.user)
         context: dict = {"employer": employer}
         if employer is not None:
-            context.update(employer_selectors.portal_summary(employer))
             today = timezone.localdate()
-            context["audit_rows"] = employer_audit_rows(employer.pk, today=today)
+            audits = audit_selectors.audits_of_employer(employer.pk)
+            summary = employer_selectors.portal_summary(
+                employer,
+                today=today,
+                audits=audit_selectors.employer_progress(employer, audits, today=today),
+                trainees=auditor_selectors.trainees_of(employer.pk, today=today),
+            )
+            context.update(summary, request_form=PortalRequestForm())
+            context["audit_rows"] = employer_audit_rows(audits, today=today)
         return super().get_context_data(**context, **kwargs)
 
 

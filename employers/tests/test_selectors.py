@@ -181,17 +181,24 @@ def test_employer_id_is_cached_on_the_user(employer_a_user, django_assert_num_qu
 def test_portal_summary_shows_the_latest_registration_and_next_steps(employer_a, staff_user):
     from employers import services
 
-    services.register_employer(employer=employer_a, actor=staff_user, reason="x")
+    services.register_employer(employer=employer_a, actor=staff_user, reason="x", on=AS_OF)
     employer = type(employer_a).objects.get(pk=employer_a.pk)
 
-    summary = selectors.portal_summary(employer)
+    summary = selectors.portal_summary(employer, today=AS_OF)
 
     assert summary["registration"].employer == employer
-    assert summary["next_steps"] == selectors.NEXT_STEPS[EmployerStatus.REGISTERED]
+    assert [(s.key, s.state) for s in summary["next_steps"][:2]] == [
+        ("register", "done"),
+        ("gap_analysis", "todo"),
+    ]
     assert [c.to_status for c in summary["status_changes"]] == ["registered"]
     assert len(summary["gap_analyses"]) == 1
+    assert summary["open_requests"] == []
 
 
 @pytest.mark.parametrize("status", EmployerStatus.values)
 def test_every_status_has_next_steps(status):
-    assert selectors.NEXT_STEPS[EmployerStatus(status)]
+    steps = selectors.next_steps(selectors.EmployerProgress(status=status), today=AS_OF)
+
+    assert steps
+    assert all(step.state in ("done", "todo", "due", "overdue", "waiting") for step in steps)
