@@ -60,7 +60,7 @@ def check_application(
     on = on or lifecycle.today()
     errors: dict[str, list[str]] = {}
     try:
-        employer_services.validate_account_number(fields.get("account_number", ""), on=on)
+        employer_services.validate_account_number(fields.get("account_number") or "", on=on)
     except ValidationError as error:
         errors.update(error.message_dict)
     if fields.get("employees") is None and fields.get("payroll_hours") is None:

@@ -74,6 +74,7 @@ def test_an_application_lands_in_the_review_queue(client, unit):
     [
         ({"account_number": "12AB567"}, "account_number", "no spaces or letters"),
         ({"account_number": "12"}, "account_number", "digits"),
+        ({"account_number": ""}, "account_number", "This field is required"),
         ({"employees": ""}, "employees", "number of employees"),
         ({"classification_units": []}, "classification_units", "This field is required"),
         ({"contact_email": "not-an-email"}, "contact_email", "valid email"),
