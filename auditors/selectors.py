@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -243,11 +243,29 @@ def declarations_missing(*, year: int) -> QuerySet[Auditor]:
     )
 
 
+def staff_counts(*, today: date, expiring_days: int = 90) -> dict[str, int]:
+    """Return the roster's counts for the staff home in one query.
+
+    ``certifications_expiring``: certified auditors whose certification expires within
+    ``expiring_days`` (the roster's "Certification expires" filter); ``declarations_missing``:
+    certified auditors and students without a declaration for today's year (its "Declaration"
+    filter).
+    """
+    expiring = Auditor.objects.expiring(as_of=today, days=expiring_days)
+    missing = declarations_missing(year=today.year)
+    return Auditor.objects.aggregate(
+        certifications_expiring=Count("pk", filter=Q(pk__in=expiring.values("pk"))),
+        declarations_missing=Count("pk", filter=Q(pk__in=missing.values("pk"))),
+    )
+
+
 # Workplan KPIs: each counts records in a period (both dates inclusive) ----------------------
 
 
-def auditors_certified(*, start: date, end: date, kind: str = AuditorKind.INTERNAL) -> int:
-    """Return how many auditors of a kind were certified or recertified in the period."""
+def certified_auditors(
+    *, start: date, end: date, kind: str = AuditorKind.INTERNAL
+) -> QuerySet[AuditorStatusChange, dict[str, Any]]:
+    """Return one row per auditor of a kind certified or recertified in the period (lazy)."""
     return (
         AuditorStatusChange.objects.filter(
             transition__in=["certify", "recertify"],
@@ -257,50 +275,81 @@ def auditors_certified(*, start: date, end: date, kind: str = AuditorKind.INTERN
         )
         .values("auditor")
         .distinct()
-        .count()
+    )
+
+
+def auditors_certified(*, start: date, end: date, kind: str = AuditorKind.INTERNAL) -> int:
+    """Return how many auditors of a kind were certified or recertified in the period."""
+    return certified_auditors(start=start, end=end, kind=kind).count()
+
+
+def filed_declarations(
+    *, start: date, end: date, kind: str = AuditorKind.EXTERNAL
+) -> QuerySet[AnnualDeclaration]:
+    """Return the annual declarations auditors of a kind submitted in the period (lazy)."""
+    return AnnualDeclaration.objects.filter(
+        submitted_on__gte=start, submitted_on__lte=end, auditor__kind=kind
     )
 
 
 def declarations_filed(*, start: date, end: date, kind: str = AuditorKind.EXTERNAL) -> int:
     """Return how many annual declarations auditors of a kind submitted in the period."""
-    return AnnualDeclaration.objects.filter(
-        submitted_on__gte=start, submitted_on__lte=end, auditor__kind=kind
-    ).count()
+    return filed_declarations(start=start, end=end, kind=kind).count()
+
+
+def sessions_held(
+    *, start: date, end: date, kind: str = CourseKind.INTERNAL_AUDITOR
+) -> QuerySet[TrainingSession]:
+    """Return the sessions of a kind of course that started in the period (lazy)."""
+    return TrainingSession.objects.filter(
+        course__kind=kind, starts_on__gte=start, starts_on__lte=end
+    )
 
 
 def training_sessions_held(
     *, start: date, end: date, kind: str = CourseKind.INTERNAL_AUDITOR
 ) -> int:
     """Return how many sessions of a kind of course started in the period."""
-    return TrainingSession.objects.filter(
-        course__kind=kind, starts_on__gte=start, starts_on__lte=end
-    ).count()
+    return sessions_held(start=start, end=end, kind=kind).count()
+
+
+def students_attended(
+    *, start: date, end: date, kind: str = CourseKind.INTERNAL_AUDITOR
+) -> QuerySet[Enrolment]:
+    """Return the enrolments of people who attended sessions of a kind in the period (lazy)."""
+    return Enrolment.objects.filter(
+        session__course__kind=kind,
+        session__starts_on__gte=start,
+        session__starts_on__lte=end,
+        attended=True,
+    ).exclude(result=EnrolmentResult.ABSENT)
 
 
 def students_trained(*, start: date, end: date, kind: str = CourseKind.INTERNAL_AUDITOR) -> int:
     """Return how many people attended sessions of a kind of course in the period."""
-    return (
-        Enrolment.objects.filter(
-            session__course__kind=kind,
-            session__starts_on__gte=start,
-            session__starts_on__lte=end,
-            attended=True,
-        )
-        .exclude(result=EnrolmentResult.ABSENT)
-        .count()
+    return students_attended(start=start, end=end, kind=kind).count()
+
+
+def completions_of(*, course_code: str, start: date, end: date) -> QuerySet[CourseCompletion]:
+    """Return the completions of a course recorded in the period (lazy)."""
+    return CourseCompletion.objects.filter(
+        course__code=course_code, completed_on__gte=start, completed_on__lte=end
     )
 
 
 def course_completions(*, course_code: str, start: date, end: date) -> int:
     """Return how many completions of a course were recorded in the period."""
-    return CourseCompletion.objects.filter(
-        course__code=course_code, completed_on__gte=start, completed_on__lte=end
-    ).count()
+    return completions_of(course_code=course_code, start=start, end=end).count()
+
+
+def eaqas_done(*, start: date, end: date) -> QuerySet[EAQA]:
+    """Return the EAQAs conducted in the period (lazy)."""
+    return EAQA.objects.filter(conducted_on__gte=start, conducted_on__lte=end)
 
 
 def eaqas_conducted(*, start: date, end: date) -> int:
     """Return how many EAQAs were conducted in the period."""
-    return EAQA.objects.filter(conducted_on__gte=start, conducted_on__lte=end).count()
+    return eaqas_done(start=start, end=end).count()
 
 
 def external_roster_size() -> int:

@@ -1,6 +1,6 @@
 """Search and filters of the staff lists: the audit board and the certificates."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import django_filters
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from auditors.models import Auditor
+from cor_portal.ui.forms import QuickSelect
 from employers.choices import Region
 
 from . import selectors
@@ -46,6 +47,11 @@ class AuditorChoiceField(forms.ModelChoiceField):
 
 class AuditorFilter(django_filters.ModelChoiceFilter):
     field_class = AuditorChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The whole roster is a long list: its options are written without a template each.
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
 
 
 def _auditors(request: Any = None) -> Any:
@@ -177,10 +183,9 @@ class CertificateFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_expiring(self, queryset, name, value):
-        end = self.today + timedelta(days=int(value))
-        return queryset.filter(
-            status=CertificateStatus.VALID, expires_on__gte=self.today, expires_on__lte=end
-        )
+        """Still valid today and expiring within the days, as ``certificates_expiring``."""
+        expiring = selectors.certificates_expiring(as_of=self.today, days=int(value))
+        return queryset.filter(pk__in=expiring.values("pk"))
 
 
 # The QA queue ---------------------------------------------------------------------------------

@@ -77,19 +77,28 @@ def status_counts() -> dict[str, int]:
     return counts
 
 
-def new_registrations(*, start: date, end: date) -> int:
-    """Return how many employers registered for the first time between two dates, inclusive."""
+def first_registrations(*, start: date, end: date) -> QuerySet:
+    """Return one row per employer first registered between two dates, inclusive (lazy)."""
     return (
         Registration.objects.values("employer")
         .annotate(first=Min("registered_on"))
         .filter(first__gte=start, first__lte=end)
-        .count()
     )
+
+
+def new_registrations(*, start: date, end: date) -> int:
+    """Return how many employers registered for the first time between two dates, inclusive."""
+    return first_registrations(start=start, end=end).count()
+
+
+def completed_gap_analyses(*, start: date, end: date) -> QuerySet[GapAnalysis]:
+    """Return the gap analyses completed between two dates, inclusive (lazy)."""
+    return GapAnalysis.objects.filter(completed_on__gte=start, completed_on__lte=end)
 
 
 def gap_analyses_completed(*, start: date, end: date) -> int:
     """Return how many gap analyses were completed between two dates, inclusive."""
-    return GapAnalysis.objects.filter(completed_on__gte=start, completed_on__lte=end).count()
+    return completed_gap_analyses(start=start, end=end).count()
 
 
 # The employer's next steps ------------------------------------------------------------------
@@ -666,14 +675,12 @@ def portal_summary(
 LEFT_PROGRAM = (EmployerStatus.LAPSED, EmployerStatus.WITHDRAWN, EmployerStatus.REMOVED)
 
 
-def certified_retention(*, start: date, end: date) -> Decimal | None:
-    """Return the percent (0-100) of certified employers that stayed certified in the period.
+# Counted in the retention base: certified when the period began, or certified during it.
+RETENTION_BASE = Q(status_before=EmployerStatus.CERTIFIED) | Q(became=True)
 
-    The base is every employer certified at some time in the period: certified when it began
-    (its last status change before ``start`` made it certified) or certified during it. Those
-    that lapsed, withdrew or were removed from certified in the period are lost. None when no
-    employer was certified. Both dates inclusive; one query.
-    """
+
+def _retention_candidates(*, start: date, end: date) -> QuerySet[Employer]:
+    """Return every employer with what retention asks of its status changes in the period."""
     changes = EmployerStatusChange.objects.filter(employer=OuterRef("pk"))
     in_period = {"changed_on__gte": start, "changed_on__lte": end}
     status_before = Subquery(
@@ -685,17 +692,46 @@ def certified_retention(*, start: date, end: date) -> Decimal | None:
             from_status=EmployerStatus.CERTIFIED, to_status__in=LEFT_PROGRAM, **in_period
         )
     )
-    counted = Q(status_before=EmployerStatus.CERTIFIED) | Q(became=True)
-    totals = Employer.objects.annotate(
-        status_before=status_before, became=became, left=left
-    ).aggregate(base=Count("pk", filter=counted), lost=Count("pk", filter=counted & Q(left=True)))
-    if not totals["base"]:
+    return Employer.objects.annotate(status_before=status_before, became=became, left=left)
+
+
+def retention_base(*, start: date, end: date) -> QuerySet[Employer]:
+    """Return the employers certified at some time in the period (lazy)."""
+    return _retention_candidates(start=start, end=end).filter(RETENTION_BASE)
+
+
+def retention_lost(*, start: date, end: date) -> QuerySet[Employer]:
+    """Return the employers of the base that lapsed, withdrew or were removed in it (lazy)."""
+    return retention_base(start=start, end=end).filter(Q(left=True))
+
+
+def retention_percent(base: int, lost: int) -> Decimal | None:
+    """Return the percent (0-100) of the base kept; None without a base."""
+    if not base:
         return None
-    return Decimal(totals["base"] - totals["lost"]) * 100 / Decimal(totals["base"])
+    return Decimal(base - lost) * 100 / Decimal(base)
+
+
+def certified_retention(*, start: date, end: date) -> Decimal | None:
+    """Return the percent (0-100) of certified employers that stayed certified in the period.
+
+    The base is every employer certified at some time in the period: certified when it began
+    (its last status change before ``start`` made it certified) or certified during it. Those
+    that lapsed, withdrew or were removed from certified in the period are lost. None when no
+    employer was certified. Both dates inclusive; one query.
+    """
+    totals = _retention_candidates(start=start, end=end).aggregate(
+        base=Count("pk", filter=RETENTION_BASE),
+        lost=Count("pk", filter=RETENTION_BASE & Q(left=True)),
+    )
+    return retention_percent(totals["base"], totals["lost"])
+
+
+def interactions_of_kind(*, start: date, end: date, kind: str) -> QuerySet[Interaction]:
+    """Return the interactions of a kind (enquiry, consultation...) in the period (lazy)."""
+    return Interaction.objects.filter(kind=kind, occurred_on__gte=start, occurred_on__lte=end)
 
 
 def interactions_count(*, start: date, end: date, kind: str) -> int:
     """Return how many interactions of a kind (enquiry, consultation...) were in the period."""
-    return Interaction.objects.filter(
-        kind=kind, occurred_on__gte=start, occurred_on__lte=end
-    ).count()
+    return interactions_of_kind(start=start, end=end, kind=kind).count()

@@ -67,9 +67,9 @@ class QueueView(SectionRequiredMixin, TodayMixin, ListPageMixin):
     template_name = "audits/qa/queue.html"
 
     def get_queryset(self):
-        return Review.objects.filter(
-            outcome="", audit__status__in=selectors.WAITING_FOR_QA
-        ).select_related("audit__employer", "audit__lead_auditor__user", "submission", "reviewer")
+        return selectors.qa_queue().select_related(
+            "audit__employer", "audit__lead_auditor__user", "submission", "reviewer"
+        )
 
     def get_table_kwargs(self) -> dict[str, Any]:
         return {"today": self.today}

@@ -19,6 +19,7 @@ from cor_portal.accounts.choices import Role
 from cor_portal.celery import app as celery_app
 from employers import selectors as employer_selectors
 from employers.forms import PortalRequestForm
+from selfservice import selectors as selfservice_selectors
 
 ROLE_HOMES: dict[str, str] = {
     Role.EMPLOYER: "homes:portal",
@@ -26,6 +27,8 @@ ROLE_HOMES: dict[str, str] = {
     Role.BOARD: "workplan:dashboard",
 }
 PANEL_ROWS = 8
+# The window of the auditor certifications the staff home counts (the roster's "within 90 days").
+EXPIRING_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,9 @@ class HomeView(SectionRequiredMixin, TemplateView):
             gap_analyses=waiting[:PANEL_ROWS],
             gap_analyses_count=waiting.count(),
             registrations=recent[:PANEL_ROWS],
-            registrations_count=recent.count(),
             status_counts=employer_selectors.status_counts(),
+            auditor_counts=auditor_selectors.staff_counts(today=today, expiring_days=EXPIRING_DAYS),
+            selfservice_counts=selfservice_selectors.staff_counts(),
             **audit_selectors.staff_today(today=today, rows=PANEL_ROWS),
             **kwargs,
         )
