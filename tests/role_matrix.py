@@ -30,6 +30,8 @@ How to add a URL (or a whole app):
    the real record must get 404 on the missing one, so "not yours" looks like "not there".
 4. Only when a URL cannot be requested by a plain GET with recorded data (a token made for one
    user), add it to ``SKIPPED`` with the reason, and test it elsewhere.
+5. A list (a page or an API list) also needs a ``ListCase`` in ``tests/test_list_queries.py``,
+   which counts its queries; ``tests/test_security_pages.py`` checks every HTML page found here.
 
 The actors are the fixtures of the root ``conftest.py``: ``staff_user``, ``employer_a_user``
 (a contact of employer A), ``employer_b_user``, ``auditor_user``, ``other_auditor_user``,
@@ -1212,12 +1214,12 @@ class ActorClient:
             actor: signed_in_session(user) for actor, user in users.items() if user is not None
         }
 
-    def get(self, actor: str, url: str) -> Any:
-        """Return the response to a GET of the URL by the actor."""
+    def get(self, actor: str, url: str, **headers: Any) -> Any:
+        """Return the response to a GET of the URL by the actor (with these headers)."""
         self.client.cookies.clear()
         if actor in self.sessions:
             self.client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[actor]
-        return self.client.get(url)
+        return self.client.get(url, headers=headers or None)
 
 
 def check_case(case: Case, users: Mapping[str, Any], world: World) -> list[str]:

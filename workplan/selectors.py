@@ -1,8 +1,8 @@
 """Reads of the workplan: the live KPI actuals and the board dashboard (R-22).
 
-Computed KPIs read the other apps only through ``workplan.sources``; each distinct source is
-asked once per point of the quarterly trend, so the dashboard makes a constant number of
-queries whatever the number of records.
+Computed KPIs read the other apps only through ``workplan.sources``; every distinct source and
+point of the quarterly trend is counted by the same single SQL statement, so the dashboard and
+a page of KPIs make a constant number of queries whatever the number of KPIs and records.
 """
 
 from __future__ import annotations
@@ -184,12 +184,9 @@ def trend_points(workplan: Workplan, as_of: date) -> list[date]:
 def computed_values(
     keys: set[str], *, start: date, points: list[date]
 ) -> dict[tuple[str, date], Number]:
-    """Ask each source once per point: its value from ``start`` to the point."""
-    return {
-        (key, point): sources.compute(key, start=start, end=point)
-        for key in sorted(keys)
-        for point in points
-    }
+    """Return each source's value from ``start`` to each point (one query for all of them)."""
+    values = sources.compute_many((key, start, point) for key in sorted(keys) for point in points)
+    return {(key, end): value for (key, _start, end), value in values.items()}
 
 
 def entered_value(kpi: KPI, upto_quarter: int) -> Number:
@@ -259,25 +256,31 @@ def latest_snapshot(workplan: Workplan) -> Snapshot | None:
 def kpi_rows(kpis: list[KPI], *, today: date) -> dict[int, KPIRow]:
     """Return each KPI's live actual and progress as of today, by KPI id.
 
-    The KPIs come with ``mandate__workplan`` selected and ``measurements`` prefetched; each
-    distinct (fiscal year, source) is asked once, so the cost does not grow with the records.
+    The KPIs come with ``mandate__workplan`` selected and ``measurements`` prefetched; every
+    distinct (source, fiscal year) is counted by one query for all of them, so the cost grows
+    neither with the KPIs nor with the records.
     """
+
+    def as_of(workplan: Workplan) -> date:
+        return min(today, workplan.ends_on)
+
+    computed = sources.compute_many(
+        (kpi.source, kpi.mandate.workplan.starts_on, as_of(kpi.mandate.workplan))
+        for kpi in kpis
+        if kpi.is_computed and quarter_of(kpi.mandate.workplan, as_of(kpi.mandate.workplan))
+    )
     rows: dict[int, KPIRow] = {}
-    cache: dict[tuple[date, str, date], Number] = {}
     for kpi in kpis:
         workplan = kpi.mandate.workplan
-        as_of = min(today, workplan.ends_on)
-        share = share_of_year(as_of, starts_on=workplan.starts_on, ends_on=workplan.ends_on)
-        quarter = quarter_of(workplan, as_of)
+        end = as_of(workplan)
+        share = share_of_year(end, starts_on=workplan.starts_on, ends_on=workplan.ends_on)
+        quarter = quarter_of(workplan, end)
         actual: Number
         label = ""
         if quarter == 0:
             actual = None
         elif kpi.is_computed:
-            key = (workplan.starts_on, kpi.source, as_of)
-            if key not in cache:
-                cache[key] = sources.compute(kpi.source, start=workplan.starts_on, end=as_of)
-            actual = cache[key]
+            actual = computed[(kpi.source, workplan.starts_on, end)]
             label = sources.SOURCES[kpi.source].label if kpi.source in sources.SOURCES else ""
         else:
             actual = entered_value(kpi, quarter)

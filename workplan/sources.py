@@ -1,14 +1,24 @@
 """The fixed, explicit set of sources a computed KPI may name (R-22).
 
-A plain mapping: source key -> its label, its unit and the one selector that computes it for
-a period (``start`` and ``end`` inclusive). Every selector belongs to the app that owns the
-records; the workplan reads them only here.
+A plain mapping: source key -> its label, its unit and how it is measured for a period
+(``start`` and ``end`` inclusive). A measure is the record sets to count, each from a selector
+of the app that owns the records (the workplan reads them only here), and how the value follows
+from their counts: the count itself, or a rate of two counts.
+
+Counting is lazy so that many measures are read together: ``compute_many`` counts every record
+set of every source and period it is given in one SQL statement, so a page of KPIs or the
+dashboard's quarterly trend costs one query whatever the number of sources.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
 
 from auditors import selectors as auditor_selectors
 from auditors.choices import AuditorKind, CourseKind
@@ -17,69 +27,79 @@ from employers import selectors as employer_selectors
 from employers.choices import InteractionKind
 
 Value = int | Decimal | None
-Selector = Callable[..., Value]
+Period = tuple[str, date, date]  # (source key, start, end)
+
+
+def _the_count(count: int) -> Value:
+    return count
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The record sets a source counts for a period, and its value from their counts."""
+
+    querysets: tuple[QuerySet[Any], ...]
+    value: Callable[..., Value] = _the_count
+
+
+Measurer = Callable[..., Measure]
 
 
 @dataclass(frozen=True)
 class Source:
     label: str
     unit: str  # "count" or "percent" (a percent is a rate: it is not pro-rated over the year)
-    selector: Selector
+    measure: Measurer
 
 
-def _completions(course_code: str) -> Selector:
-    def completions(*, start: date, end: date) -> int:
-        return auditor_selectors.course_completions(course_code=course_code, start=start, end=end)
+def _counting(records: Callable[..., QuerySet[Any]], **fixed: Any) -> Measurer:
+    """Return a measure that counts the records a selector returns for the period."""
 
-    return completions
+    def measure(*, start: date, end: date) -> Measure:
+        return Measure((records(start=start, end=end, **fixed),))
 
-
-def _interactions(kind: str) -> Selector:
-    def interactions(*, start: date, end: date) -> int:
-        return employer_selectors.interactions_count(start=start, end=end, kind=kind)
-
-    return interactions
+    return measure
 
 
-def _auditor_update_sessions(*, start: date, end: date) -> int:
-    return auditor_selectors.training_sessions_held(
-        start=start, end=end, kind=CourseKind.UPDATE_SESSION
+def _retention(*, start: date, end: date) -> Measure:
+    return Measure(
+        (
+            employer_selectors.retention_base(start=start, end=end),
+            employer_selectors.retention_lost(start=start, end=end),
+        ),
+        employer_selectors.retention_percent,
     )
 
 
-def _internal_auditors_certified(*, start: date, end: date) -> int:
-    return auditor_selectors.auditors_certified(start=start, end=end, kind=AuditorKind.INTERNAL)
-
-
-def _external_declarations(*, start: date, end: date) -> int:
-    return auditor_selectors.declarations_filed(start=start, end=end, kind=AuditorKind.EXTERNAL)
-
-
-def _internal_training_sessions(*, start: date, end: date) -> int:
-    return auditor_selectors.training_sessions_held(
-        start=start, end=end, kind=CourseKind.INTERNAL_AUDITOR
+def _qa_coverage(*, start: date, end: date) -> Measure:
+    return Measure(
+        (
+            audit_selectors.first_submitted(start=start, end=end),
+            audit_selectors.first_submitted_reviewed(start=start, end=end),
+        ),
+        audit_selectors.coverage_percent,
     )
 
 
-def _internal_training_students(*, start: date, end: date) -> int:
-    return auditor_selectors.students_trained(
-        start=start, end=end, kind=CourseKind.INTERNAL_AUDITOR
-    )
+def _completions(course_code: str) -> Measurer:
+    return _counting(auditor_selectors.completions_of, course_code=course_code)
+
+
+def _interactions(kind: str) -> Measurer:
+    return _counting(employer_selectors.interactions_of_kind, kind=kind)
 
 
 SOURCES: dict[str, Source] = {
     "new_registrations": Source(
-        "New COR registrations", "count", employer_selectors.new_registrations
+        "New COR registrations", "count", _counting(employer_selectors.first_registrations)
     ),
     "new_certifications": Source(
-        "New COR certifications", "count", audit_selectors.new_certifications
+        "New COR certifications", "count", _counting(audit_selectors.certifications_issued)
     ),
     "gap_analyses_completed": Source(
-        "Gap analyses completed", "count", employer_selectors.gap_analyses_completed
+        "Gap analyses completed", "count", _counting(employer_selectors.completed_gap_analyses)
     ),
-    "certified_retention": Source(
-        "Certified employer retention (%)", "percent", employer_selectors.certified_retention
-    ),
+    "certified_retention": Source("Certified employer retention (%)", "percent", _retention),
     "completions_hs_orientation": Source(
         "Health & Safety Orientation completions", "count", _completions("hs-orientation")
     ),
@@ -90,21 +110,33 @@ SOURCES: dict[str, Source] = {
         "Safety Basics Assessment Tool completions", "count", _completions("safety-basics")
     ),
     "internal_training_sessions": Source(
-        "Internal auditor training sessions", "count", _internal_training_sessions
+        "Internal auditor training sessions",
+        "count",
+        _counting(auditor_selectors.sessions_held, kind=CourseKind.INTERNAL_AUDITOR),
     ),
     "internal_training_students": Source(
-        "Internal auditor training students", "count", _internal_training_students
+        "Internal auditor training students",
+        "count",
+        _counting(auditor_selectors.students_attended, kind=CourseKind.INTERNAL_AUDITOR),
     ),
     "internal_auditors_certified": Source(
-        "Internal auditors certified or recertified", "count", _internal_auditors_certified
+        "Internal auditors certified or recertified",
+        "count",
+        _counting(auditor_selectors.certified_auditors, kind=AuditorKind.INTERNAL),
     ),
-    "auditor_update_sessions": Source("Auditor update sessions", "count", _auditor_update_sessions),
+    "auditor_update_sessions": Source(
+        "Auditor update sessions",
+        "count",
+        _counting(auditor_selectors.sessions_held, kind=CourseKind.UPDATE_SESSION),
+    ),
     "external_declarations": Source(
-        "External auditor annual declarations", "count", _external_declarations
+        "External auditor annual declarations",
+        "count",
+        _counting(auditor_selectors.filed_declarations, kind=AuditorKind.EXTERNAL),
     ),
-    "qa_coverage": Source("Audits QA'd (%)", "percent", audit_selectors.qa_coverage),
-    "wivas": Source("WIVAs", "count", audit_selectors.wiva_count),
-    "eaqas": Source("EAQAs conducted", "count", auditor_selectors.eaqas_conducted),
+    "qa_coverage": Source("Audits QA'd (%)", "percent", _qa_coverage),
+    "wivas": Source("WIVAs", "count", _counting(audit_selectors.wivas_opened)),
+    "eaqas": Source("EAQAs conducted", "count", _counting(auditor_selectors.eaqas_done)),
     "enquiries": Source("Enquiries about COR", "count", _interactions(InteractionKind.ENQUIRY)),
     "biosphere_engagements": Source(
         "Biosphere engagements", "count", _interactions(InteractionKind.BIOSPHERE)
@@ -117,6 +149,47 @@ SOURCES: dict[str, Source] = {
 SOURCE_CHOICES = [(key, source.label) for key, source in SOURCES.items()]
 
 
+def count_together(querysets: Sequence[QuerySet[Any]]) -> list[int]:
+    """Return the number of rows of each queryset, all counted by one SQL statement.
+
+    Each queryset becomes ``(SELECT COUNT(*) FROM (<its query>))``, the count Django's own
+    ``count()`` makes of a grouped or distinct queryset, so the numbers are those ``count()``
+    returns. A queryset that can match nothing counts 0 without SQL.
+    """
+    if not querysets:
+        return []
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, queryset in enumerate(querysets):
+        rows = queryset.order_by()
+        if not rows.query.values_select and rows.query.group_by is None:
+            rows = rows.values("pk")  # whole records: their ids count the same, and read less
+        try:
+            sql, query_params = rows.query.sql_with_params()
+        except EmptyResultSet:
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{index})")
+        params.extend(query_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return [int(count) for count in row]
+
+
+def compute_many(periods: Iterable[Period]) -> dict[Period, Value]:
+    """Return each (source, start, end)'s value, every one read by a single SQL statement."""
+    measures = {
+        (key, start, end): SOURCES[key].measure(start=start, end=end)
+        for key, start, end in dict.fromkeys(periods)
+    }
+    counts = iter(count_together([qs for m in measures.values() for qs in m.querysets]))
+    return {
+        period: measure.value(*[next(counts) for _ in measure.querysets])
+        for period, measure in measures.items()
+    }
+
+
 def compute(key: str, *, start: date, end: date) -> Value:
     """Return a source's value for the period; None when it has no data."""
-    return SOURCES[key].selector(start=start, end=end)
+    return compute_many([(key, start, end)])[(key, start, end)]

@@ -98,10 +98,16 @@ def database(config: dict) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Django's native pool needs psycopg 3 and no persistent connections.
         config["CONN_MAX_AGE"] = 0
-        config.setdefault("OPTIONS", {})["pool"] = {
+        options = config.setdefault("OPTIONS", {})
+        options["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN", default=1),
             "max_size": env.int("DATABASE_POOL_MAX", default=8),
         }
+        # No JIT compilation: the pages' queries are short, and PostgreSQL's cost estimate
+        # of a count over a large table (the dashboard's KPIs) made it compile for seconds
+        # to save milliseconds. DATABASE_JIT=on gives it back.
+        if not env.bool("DATABASE_JIT", default=False):
+            options["options"] = "-c jit=off"
     return config
 
 
@@ -205,6 +211,9 @@ REST_FRAMEWORK = {
     # JSON bodies only; the endpoints that take a file accept multipart form data too
     # (cor_portal.api.parsers.UPLOAD_PARSERS).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON answers only, to browsers too: people read the API at /api/docs/. (DRF's browsable
+    # API would be one more set of HTML pages, with inline styles the CSP blocks.)
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "cor_portal.api.filters.PortalFilterBackend",
         "rest_framework.filters.SearchFilter",

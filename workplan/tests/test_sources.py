@@ -6,9 +6,11 @@ For the fiscal year April 1, 2023 - March 31, 2024, a record on March 31, 2023 o
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
+from auditors import selectors as auditor_selectors
 from auditors.choices import AuditorKind, CourseKind
 from auditors.models import AuditorStatusChange, CourseCompletion
 from auditors.tests.factories import (
@@ -19,10 +21,12 @@ from auditors.tests.factories import (
     TrainingSessionFactory,
     declared,
 )
+from audits import selectors as audit_selectors
 from audits import services_wiva
 from audits.choices import AuditType
 from audits.models import Review
 from audits.tests.factories import AuditFactory, CertificateFactory, SubmissionFactory
+from employers import selectors as employer_selectors
 from employers.choices import EmployerStatus, InteractionKind
 from employers.models import EmployerStatusChange, Registration
 from employers.tests.factories import EmployerFactory, GapAnalysisFactory, InteractionFactory
@@ -244,3 +248,87 @@ def test_qa_coverage_counts_audits_first_submitted_in_the_fiscal_year():
 
 def test_qa_coverage_without_submissions_is_none():
     assert sources.compute("qa_coverage", start=START, end=END) is None
+
+
+# Counting every source together ----------------------------------------------------------------
+
+# The count selector each source stands for, as the apps answer one question at a time.
+ONE_AT_A_TIME = {
+    "new_registrations": employer_selectors.new_registrations,
+    "new_certifications": audit_selectors.new_certifications,
+    "gap_analyses_completed": employer_selectors.gap_analyses_completed,
+    "certified_retention": employer_selectors.certified_retention,
+    "completions_hs_orientation": partial(
+        auditor_selectors.course_completions, course_code="hs-orientation"
+    ),
+    "completions_ohs_fundamentals": partial(
+        auditor_selectors.course_completions, course_code="ohs-fundamentals"
+    ),
+    "completions_safety_basics": partial(
+        auditor_selectors.course_completions, course_code="safety-basics"
+    ),
+    "internal_training_sessions": partial(
+        auditor_selectors.training_sessions_held, kind=CourseKind.INTERNAL_AUDITOR
+    ),
+    "internal_training_students": partial(
+        auditor_selectors.students_trained, kind=CourseKind.INTERNAL_AUDITOR
+    ),
+    "internal_auditors_certified": partial(
+        auditor_selectors.auditors_certified, kind=AuditorKind.INTERNAL
+    ),
+    "auditor_update_sessions": partial(
+        auditor_selectors.training_sessions_held, kind=CourseKind.UPDATE_SESSION
+    ),
+    "external_declarations": partial(
+        auditor_selectors.declarations_filed, kind=AuditorKind.EXTERNAL
+    ),
+    "qa_coverage": audit_selectors.qa_coverage,
+    "wivas": audit_selectors.wiva_count,
+    "eaqas": auditor_selectors.eaqas_conducted,
+    "enquiries": partial(employer_selectors.interactions_count, kind=InteractionKind.ENQUIRY),
+    "biosphere_engagements": partial(
+        employer_selectors.interactions_count, kind=InteractionKind.BIOSPHERE
+    ),
+    "consultations": partial(
+        employer_selectors.interactions_count, kind=InteractionKind.CONSULTATION
+    ),
+}
+PERIODS = [
+    (START, END),
+    (START, START),
+    (START, date(2023, 9, 30)),
+    (date(2024, 4, 1), date(2025, 3, 31)),
+]
+
+
+def test_every_source_stands_for_a_count_selector():
+    assert set(ONE_AT_A_TIME) == set(sources.SOURCES)
+
+
+def test_sources_counted_together_match_the_selectors_one_at_a_time(django_assert_num_queries):
+    for build in BUILDERS.values():
+        for day in DAYS:
+            build(day)
+    for outcome in (None, "approved", "returned", ""):
+        submitted(date(2023, 7, 1), outcome=outcome)
+    C = EmployerStatus.CERTIFIED
+    kept, lost = EmployerFactory(), EmployerFactory()
+    _status(kept, date(2022, 5, 1), C, EmployerStatus.CERTIFICATION_IN_PROGRESS)
+    _status(lost, date(2022, 5, 1), C, EmployerStatus.CERTIFICATION_IN_PROGRESS)
+    _status(lost, date(2023, 8, 1), EmployerStatus.LAPSED, C)
+    asked = [(key, start, end) for key in sorted(sources.SOURCES) for start, end in PERIODS]
+
+    with django_assert_num_queries(1):
+        together = sources.compute_many(asked)
+
+    expected = {(key, s, e): ONE_AT_A_TIME[key](start=s, end=e) for key, s, e in asked}
+    assert together == expected
+    assert together[("certified_retention", START, END)] == Decimal(50)
+    assert together[("qa_coverage", START, END)] == Decimal(50)
+    assert together[("enquiries", START, END)] == 2
+
+
+def test_nothing_to_count_makes_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert sources.compute_many([]) == {}
+    assert sources.count_together([Registration.objects.none()]) == [0]
