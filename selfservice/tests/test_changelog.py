@@ -1,15 +1,39 @@
 """The change log: every history table in one list, filtered, with before → after."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
+from auditors.models import Enrolment, TrainingSession
+from auditors.tests.factories import (
+    AuditorFactory,
+    ConsultingEngagementFactory,
+    CourseFactory,
+    CPDActivityFactory,
+    EAQAFactory,
+    EnrolmentFactory,
+    TrainingSessionFactory,
+)
+from audits.models import Review
+from audits.tests.factories import AuditFactory, CertificateFactory, ExtensionFactory
 from cor_portal.accounts.choices import Role
 from cor_portal.accounts.tests.factories import UserFactory
+from cor_portal.program.periods import add_years
 from employers import services as employer_services
-from employers.models import Employer
-from employers.tests.factories import ClassificationUnitFactory, ContactFactory, EmployerFactory
-from selfservice.changelog import historical_models
+from employers.models import Contact, Employer
+from employers.tests.factories import (
+    ClassificationUnitFactory,
+    ContactFactory,
+    EmployerFactory,
+    InteractionFactory,
+)
+from incentives.models import Payroll
+from incentives.tests.factories import BaseRateFactory, PayrollFactory, incentive_for
+from selfservice.changelog import historical_models, label_relations
+from workplan.models import Mandate
+from workplan.tests.factories import KPIFactory, MandateFactory, MeasurementFactory
 
 URL = "/changes/"
 
@@ -115,4 +139,180 @@ def test_changed_foreign_keys_show_names(client, staff_user):
     changed = next(r for r in rows if r.action == "changed")
     assert [(c.label, c.old, c.new) for c in changed.changes] == [
         ("consultant", "—", "Gale Consultant")
+    ]
+
+
+def make_mixed_changes(actor, per_kind: int) -> dict[str, list]:
+    """Records of many kinds, each then changed once, the changes of the kinds interleaved.
+
+    Returns the changed records by kind. The newest changes (one of each kind per round) come
+    last, so a page of the log shows every kind; an interaction is deleted at the very end.
+    """
+    records: dict[str, list] = {}
+    for _ in range(per_kind):
+        employer = EmployerFactory()
+        auditor = AuditorFactory()
+        kpi = KPIFactory()
+        audit = AuditFactory(employer=employer, lead_auditor=auditor)
+        made = {
+            "employers.employer": employer,
+            "employers.contact": ContactFactory(employer=employer),
+            "employers.gapanalysis": employer_services.record_gap_analysis(
+                employer=employer, actor=actor
+            ),
+            "employers.interaction": InteractionFactory(employer=employer),
+            "employers.classificationunit": ClassificationUnitFactory(),
+            "auditors.auditor": auditor,
+            "auditors.course": CourseFactory(),
+            "auditors.trainingsession": TrainingSessionFactory(),
+            "auditors.enrolment": EnrolmentFactory(),
+            "auditors.cpdactivity": CPDActivityFactory(auditor=auditor),
+            "auditors.consultingengagement": ConsultingEngagementFactory(
+                auditor=auditor, employer=employer
+            ),
+            "auditors.eaqa": EAQAFactory(auditor=auditor),
+            "audits.audit": audit,
+            "audits.extension": ExtensionFactory(audit=audit),
+            "audits.certificate": CertificateFactory(),
+            "incentives.baserate": BaseRateFactory(),
+            "incentives.payroll": PayrollFactory(employer=employer),
+            "incentives.incentive": incentive_for(
+                EmployerFactory(classification_units=[ClassificationUnitFactory()])
+            ),
+            "workplan.mandate": MandateFactory(),
+            "workplan.kpi": kpi,
+            "workplan.measurement": MeasurementFactory(kpi=kpi),
+        }
+        for kind, record in made.items():
+            records.setdefault(kind, []).append(record)
+    consultant = UserFactory(role=Role.STAFF, first_name="Gale", last_name="Consultant")
+    for round_ in range(per_kind):
+        for kind, changes in CHANGES.items():
+            record = records[kind][round_]
+            if kind == "employers.gapanalysis":
+                employer_services.update_gap_analysis(
+                    gap_analysis=record, actor=actor, consultant=consultant
+                )
+                continue
+            for name, value in changes.items():
+                setattr(record, name, value)
+            record.save()
+    records["employers.interaction"][-1].delete()
+    return records
+
+
+# One change per kind: field and new value (the gap analysis gets a consultant).
+CHANGES: dict[str, dict] = {
+    "employers.employer": {"trade_name": "Changed trade"},
+    "employers.contact": {"phone": "250-555-0199"},
+    "employers.gapanalysis": {},
+    "employers.interaction": {"summary": "Called back"},
+    "employers.classificationunit": {"description": "Changed unit"},
+    "auditors.auditor": {"expires_on": date(2031, 5, 31)},
+    "auditors.course": {"name": "Changed course"},
+    "auditors.trainingsession": {"capacity": 20},
+    "auditors.enrolment": {"name": "Changed Student"},
+    "auditors.cpdactivity": {"hours": Decimal("3.75")},
+    "auditors.consultingengagement": {"description": "Changed engagement"},
+    "auditors.eaqa": {"planned_on": date(2030, 2, 1)},
+    "audits.audit": {"sites": "Prince George yard"},
+    "audits.extension": {"days": 21},
+    "audits.certificate": {"expires_on": date(2032, 1, 15)},
+    "incentives.baserate": {"rate": Decimal("4.10")},
+    "incentives.payroll": {"assessable_payroll": Decimal("61000000.00")},
+    "incentives.incentive": {"total_amount": Decimal("250000.00")},
+    "workplan.mandate": {"title": "Changed mandate"},
+    "workplan.kpi": {"target": Decimal("12.50")},
+    "workplan.measurement": {"value": Decimal("7")},
+}
+
+
+def test_a_page_of_many_kinds_costs_a_constant_number_of_queries(
+    client, staff_user, django_assert_max_num_queries
+):
+    """One and three changes of 21 kinds: the page makes the same queries, at most 12."""
+    client.force_login(staff_user)
+    client.get(URL)  # the per-process caches (content types, the kinds' label relations)
+    counts = []
+    for per_kind in (1, 3):
+        records = make_mixed_changes(staff_user, per_kind)
+        with django_assert_max_num_queries(12) as captured:
+            response = client.get(URL)
+        assert response.status_code == 200
+        rows = response.context["rows"]
+        assert len(rows) == 25
+        assert {row.kind for row in rows} >= set(CHANGES)
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+    by_kind = {(row.kind, row.action): row for row in rows}
+    incentive = by_kind[("incentives.incentive", "changed")]
+    assert [(c.label, str(c.old), str(c.new)) for c in incentive.changes] == [
+        ("incentive ($)", "229800.00", "250000.00")
+    ]
+    latest = records["incentives.incentive"][-1]
+    assert incentive.object_label == str(latest)
+    assert incentive.object_url == latest.get_absolute_url()
+    certificate = by_kind[("audits.certificate", "changed")]
+    issued = records["audits.certificate"][-1]
+    assert [(c.label, c.old, c.new) for c in certificate.changes] == [
+        ("expires on", add_years(issued.certified_on, 3), date(2032, 1, 15))
+    ]
+    assert certificate.object_label == f"COR {issued.number}"
+    gap = by_kind[("employers.gapanalysis", "changed")]
+    assert [(c.label, c.old, c.new) for c in gap.changes] == [
+        ("consultant", "—", "Gale Consultant")
+    ]
+    assert gap.who == staff_user
+    enrolment = by_kind[("auditors.enrolment", "changed")]
+    student = records["auditors.enrolment"][-1]
+    assert enrolment.object_label == f"Changed Student in {student.session}"
+    extension = by_kind[("audits.extension", "changed")]
+    assert extension.object_label == str(records["audits.extension"][-1])
+    assert [(c.label, c.old, c.new) for c in extension.changes] == [("days", 14, 21)]
+    rate = by_kind[("incentives.baserate", "changed")]
+    base_rate = records["incentives.baserate"][-1]
+    assert rate.object_label == f"{base_rate.unit.code} 2023: $4.10"
+    assert [(str(c.old), str(c.new)) for c in rate.changes] == [("3.83", "4.10")]
+    cpd = by_kind[("auditors.cpdactivity", "changed")]
+    assert [(c.label, str(c.old), str(c.new)) for c in cpd.changes] == [("hours", "2.50", "3.75")]
+    deleted = by_kind[("employers.interaction", "deleted")]
+    gone = records["employers.interaction"][-1]
+    assert deleted.object_label == f"{gone.get_kind_display()}: Called back"
+    assert deleted.object_url == ""
+    assert deleted.changes == []
+    assert "229800.00 → 250000.00" in response.text
+
+
+def test_the_relations_each_name_reads_are_found_once_per_model():
+    """What a model's name and link read, found on stand-ins without the database."""
+    names = {
+        model: [f.name for f in label_relations(model)]
+        for model in (Enrolment, TrainingSession, Payroll, Review, Contact, Mandate, Employer)
+    }
+    assert names == {
+        Enrolment: ["session"],
+        TrainingSession: ["course"],
+        Payroll: ["employer", "unit"],
+        Review: ["audit", "submission"],
+        Contact: [],  # its link reads the employer's id only
+        Mandate: [],
+        Employer: [],
+    }
+
+
+def test_a_name_reading_a_deleted_record_falls_back_without_queries(
+    client, staff_user, django_assert_max_num_queries
+):
+    """A payroll deleted with its employer: its name cannot be read, the kind and id show."""
+    client.force_login(staff_user)
+    payroll = PayrollFactory(employer__legal_name="Gone Ltd.")
+    pk = payroll.pk
+    payroll.employer.delete()
+    client.get(URL)
+    with django_assert_max_num_queries(12):
+        rows = client.get(URL, {"kind": "incentives.payroll"}).context["rows"]
+    assert [(r.action, r.object_label, r.object_url) for r in rows] == [
+        ("deleted", f"payroll #{pk}", ""),
+        ("created", f"payroll #{pk}", reverse("incentives:payroll-update", args=[pk])),
     ]
