@@ -354,7 +354,10 @@ class CourseCompletion(models.Model):
                 violation_error_message=_("This completion is already recorded."),
             ),
         ]
-        indexes = [models.Index(fields=["course", "completed_on"])]
+        indexes = [
+            models.Index(fields=["course", "completed_on"]),
+            models.Index(fields=["-completed_on", "id"], name="completion_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.course} ({self.completed_on})"

@@ -40,7 +40,22 @@ FLAG_CHOICES = [
 ]
 
 
+class AuditorChoices(forms.models.ModelChoiceIterator):
+    """The roster as (id, name) pairs read straight from the database: no model per option."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list(
+            "pk", "user__first_name", "user__last_name", "user__username"
+        )
+        for pk, first, last, username in rows:
+            yield (pk, f"{first} {last}".strip() or username)  # as User.display_name
+
+
 class AuditorChoiceField(forms.ModelChoiceField):
+    iterator = AuditorChoices
+
     def label_from_instance(self, obj: Auditor) -> str:
         return obj.name
 

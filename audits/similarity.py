@@ -26,8 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np
-from datasketch import MinHash
+# numpy and datasketch (which loads scipy) are imported where a signature is computed or
+# compared: that happens on the worker, and the web processes, which only show the matches,
+# keep about 60 MB less memory each.
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -86,6 +87,9 @@ def is_flagged(score: Decimal, threshold: Decimal) -> bool:
 
 def signature(shingle_set: set[str]) -> bytes:
     """Return the MinHash signature of a shingle set as bytes (``NUM_PERM`` little-endian u64)."""
+    import numpy as np
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
     return np.asarray(minhash.hashvalues, dtype="<u8").tobytes()
@@ -95,6 +99,8 @@ def estimates(new: bytes, earlier: Sequence[bytes]) -> list[Decimal]:
     """Return the estimated resemblance (percent) of the new signature with each earlier one."""
     if not earlier:
         return []
+    import numpy as np
+
     target = np.frombuffer(new, dtype="<u8")
     matrix = np.vstack([np.frombuffer(sig, dtype="<u8") for sig in earlier])
     equal = (matrix == target).mean(axis=1) * 100

@@ -356,6 +356,7 @@ class GapAnalysis(models.Model):
         verbose_name = _("gap analysis")
         verbose_name_plural = _("gap analyses")
         ordering = ["-offered_on", "-pk"]
+        indexes = [models.Index(fields=["offered_on", "id"], name="gapanalysis_offered_on")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(requested_on__isnull=True) | Q(requested_on__gte=F("offered_on")),
@@ -434,7 +435,11 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_on", "-pk"]
-        indexes = [models.Index(fields=["follow_up_due"], name="interaction_follow_up_due")]
+        indexes = [
+            models.Index(fields=["follow_up_due"], name="interaction_follow_up_due"),
+            # The newest first (the list's order): read in index order, not sorted.
+            models.Index(fields=["-occurred_on", "-id"], name="interaction_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(follow_up_due__isnull=True) | Q(follow_up_due__gte=F("occurred_on")),

@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 
 class DateInput(forms.DateInput):
@@ -43,3 +45,49 @@ class ServiceModelForm(forms.ModelForm):
             name: "" if value is False and isinstance(self.fields[name], forms.FileField) else value
             for name, value in data.items()
         }
+
+
+class QuickSelect(forms.Select):
+    """A select that writes its options in Python instead of one template per option.
+
+    The same HTML as Django's ``select.html`` and ``select_option.html``; a filter listing
+    hundreds of records (every auditor) renders in a few milliseconds instead of hundreds.
+    """
+
+    @staticmethod
+    def _attrs(attrs: dict[str, Any]) -> SafeString:
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(" {}", name)
+                    if value is True
+                    else format_html(' {}="{}"', name, value),
+                )
+                for name, value in attrs.items()
+                if value is not False and value is not None
+            ),
+        )
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], self._attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    self._attrs(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append(mark_safe("</optgroup>"))
+        parts.append(mark_safe("</select>"))
+        return mark_safe("\n".join(parts))

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
@@ -9,6 +10,8 @@ from django.utils.functional import Promise
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
+
+from .forms import QuickSelect
 
 
 def add_service_errors(form: Any, error: ValidationError) -> None:
@@ -64,6 +67,14 @@ class ListPageMixin(ExportMixin, SingleTableMixin, FilterView):
     empty_title: str | Promise = ""
     empty_hint: str | Promise = ""
     export_name = "export"
+
+    def get_filterset(self, filterset_class: Any) -> Any:
+        """Return the filters, their plain selects writing options without a template each."""
+        filterset = super().get_filterset(filterset_class)
+        for field in filterset.form.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect  # the same HTML, written in Python
+        return filterset
 
     def get_paginate_by(self, queryset: Any) -> int | None:
         """Leave paging to the table: the list view's own page would count the rows again."""
