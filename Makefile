@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
-TEMPLATE_DIRS := templates cor_portal employers auditors audits incentives workplan
+TEMPLATE_DIRS := templates cor_portal employers auditors audits incentives workplan selfservice
 
 .PHONY: install run test lint format migrate demo worker beat schema clean
 
@@ -62,3 +62,13 @@ BENCH_BROKER_URL ?= redis://127.0.0.1:6379/11
 bench-letters: install
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 || psql "$(dir $(BENCH_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(PY) manage.py bench_letters --letters 1000 --concurrency 2
+
+# Pages, API lists, the daily sweep and memory at 10,000 employers, written to bench/results.md
+# (gunicorn with 2 workers, wrk for the load; see README "Performance").
+BENCH_EMPLOYERS ?= 10000
+BENCH_LETTERS ?= 1000
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk; }
+	@if [[ -z "$${COR_BENCH_DATABASE_URL:-}" ]]; then scripts/ensure-postgres; fi
+	$(PY) -m cor_portal.bench.run --employers $(BENCH_EMPLOYERS) --letters $(BENCH_LETTERS)
