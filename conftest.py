@@ -56,3 +56,34 @@ def employer_b_user(employer_b):
 def _private_media(settings, tmp_path):
     """Keep uploaded files of each test in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Seed the data migrations' rows again after a transactional test's flush.
+
+    A transactional test (browser journeys, the Celery worker and backup tests) ends with a
+    flush of every table, the program rules and the audit tool included; without this, a
+    later test of the same process would find none.
+    """
+    yield
+    if nextitem is None or not _is_transactional(item):
+        return
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests.conftest import DATA_MIGRATIONS
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for migration in DATA_MIGRATIONS:
+            migration.seed(apps, None)

@@ -380,7 +380,7 @@ def test_qa_returns_the_auditor_answers_and_resubmits_staff_approve_the_employer
     shoot(page, "qa-01-queue")
     page.get_by_role("link", name=str(employer_a.legal_name)).click()
     qa_start_and_answer_checklist(page)
-    page.get_by_label("Element").select_option(label=f"2. {elements[1].name}")
+    page.get_by_label("Element", exact=True).select_option(label=f"2. {elements[1].name}")
     page.get_by_label("Actionable: the auditor must answer").check()
     page.locator("main #id_text").fill("Attach the hazard register the score relies on.")
     press(page, "Add the note")
