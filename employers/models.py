@@ -246,6 +246,11 @@ class EmployerStatusChange(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        indexes = [
+            # An employer's latest change before a date (its status then: the retention KPI
+            # asks it of every employer), read from the index without sorting.
+            models.Index(fields=["employer", "-changed_on", "-id"], name="statuschange_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.employer}: {self.from_status} → {self.to_status} on {self.changed_on}"
