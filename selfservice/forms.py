@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auditors.models import Auditor
 from cor_portal.accounts.choices import Role
-from cor_portal.ui.forms import DateInput, form_helper
+from cor_portal.ui.forms import DateInput, QuickSelect, form_helper
 from employers.models import ClassificationUnit, Contact
 
 from .applications import APPLICATION_FIELDS, check_application
@@ -262,6 +262,7 @@ class ChangeLogFilterForm(forms.Form):
         queryset=User.objects.order_by("username"),
         required=False,
         empty_label=_("Anyone"),
+        widget=QuickSelect,  # every login of the portal: thousands of options
     )
     kind = forms.ChoiceField(label=_("Kind of record"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
