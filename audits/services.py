@@ -153,6 +153,10 @@ def default_tool(employer: Employer) -> AuditTool:
     return tool
 
 
+# Employers outside the program: not registered yet, withdrawn, or removed.
+NOT_AUDITED = (EmployerStatus.ENQUIRY, EmployerStatus.WITHDRAWN, EmployerStatus.REMOVED)
+
+
 @transaction.atomic
 def plan_audit(
     *,
@@ -176,6 +180,16 @@ def plan_audit(
     on = on or lifecycle.today()
     # Judge the lifecycle on the row as it is now (locked until commit), not the caller's copy.
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if employer.status in NOT_AUDITED:
+        raise ValidationError(
+            {
+                "employer": _(
+                    "%(employer)s is not registered (status: %(status)s); register it "
+                    "before planning an audit."
+                )
+                % {"employer": employer, "status": employer.get_status_display()}
+            }
+        )
     check_assignment(
         employer=employer, audit_type=audit_type, lead_auditor=lead_auditor, starts_on=starts_on
     )

@@ -252,6 +252,7 @@ def plan_payload(employer, auditor, starts_on, **overrides):
 
 
 def test_staff_plan_an_audit_through_the_service(staff_api, staff_user, employer_a, auditor, today):
+    registered(employer_a)
     starts_on = today + timedelta(days=30)
     declared(auditor, year=starts_on.year) if starts_on.year != today.year else None
 
@@ -280,6 +281,7 @@ def test_an_auditor_or_employer_may_not_plan(
 def test_planning_with_an_auditor_not_in_standing_is_a_400_with_the_reasons(
     staff_api, employer_a, today
 ):
+    registered(employer_a)
     undeclared = AuditorFactory()
 
     response = staff_api.post(
@@ -325,6 +327,7 @@ def score_body(elements, earned="85", applicable="100"):
 def test_an_audit_from_plan_to_certificate_through_the_api(
     staff_api, auditor_api, employer_a_api, employer_a_user, employer_a, auditor, today
 ):
+    registered(employer_a)
     starts_on = today - timedelta(days=20)
     declared(auditor, year=starts_on.year) if starts_on.year != today.year else None
     planned = staff_api.post(
@@ -919,3 +922,8 @@ def test_certificate_list_queries_do_not_grow_with_the_rows(
         response = staff_api.get(f"{API}/certificates/", {"page_size": 200})
 
     assert len(response.json()["results"]) == count
+
+
+def registered(employer):
+    """Register an employer made as an enquiry: only a registered employer is audited."""
+    type(employer).objects.filter(pk=employer.pk).update(status="registered")

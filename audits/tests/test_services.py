@@ -377,6 +377,21 @@ def test_planning_a_certification_audit_starts_the_employers_certification(staff
     assert "2025-03-03" in change.reason
 
 
+@pytest.mark.parametrize(
+    "status", [EmployerStatus.ENQUIRY, EmployerStatus.WITHDRAWN, EmployerStatus.REMOVED]
+)
+def test_an_employer_outside_the_program_is_not_audited(staff, status):
+    audited = employer(status=status)
+
+    with pytest.raises(ValidationError) as caught:
+        plan(audited, auditor(), staff)
+
+    assert "register it before planning an audit" in caught.value.message_dict["employer"][0]
+    assert not Audit.objects.exists()
+    audited.refresh_from_db()
+    assert audited.status == status
+
+
 def test_planning_another_certification_audit_leaves_the_lifecycle_alone(staff):
     audited = employer(status=EmployerStatus.CERTIFICATION_IN_PROGRESS)
 
