@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from auditors.models import Auditor
-from cor_portal.ui.forms import QuickSelect
 from employers.choices import Region
 
 from . import selectors
@@ -61,12 +60,8 @@ class AuditorChoiceField(forms.ModelChoiceField):
 
 
 class AuditorFilter(django_filters.ModelChoiceFilter):
+    # A list page writes this long select's options with QuickSelect (ListPageMixin).
     field_class = AuditorChoiceField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The whole roster is a long list: its options are written without a template each.
-        kwargs.setdefault("widget", QuickSelect)
-        super().__init__(*args, **kwargs)
 
 
 def _auditors(request: Any = None) -> Any:
