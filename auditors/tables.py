@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cor_portal.ui.columns import DateColumn
 from cor_portal.ui.templatetags.portal import status_tag
 
 from .choices import AuditorStatus
@@ -221,7 +222,7 @@ SOURCE_SHORT = {
 
 
 class CourseCompletionTable(tables.Table):
-    completed_on = tables.DateColumn(verbose_name=gettext_lazy("Completed"))
+    completed_on = DateColumn(verbose_name=gettext_lazy("Completed"))
     name = tables.Column(verbose_name=gettext_lazy("Person"))
     email = tables.EmailColumn()
     course = tables.Column(accessor="course__name", verbose_name=gettext_lazy("Course"))

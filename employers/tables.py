@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from cor_portal.ui.columns import DateColumn
 from cor_portal.ui.templatetags.portal import status_tag
 
 from .models import ClassificationUnit, Employer, GapAnalysis, Interaction
@@ -57,13 +58,13 @@ class EmployerTable(tables.Table):
 
 
 class InteractionTable(tables.Table):
-    occurred_on = tables.DateColumn(verbose_name=_("Date"))
+    occurred_on = DateColumn(verbose_name=_("Date"))
     employer = tables.Column(linkify=True)
     kind = tables.Column()
     summary = tables.Column()
     staff_member = tables.Column(verbose_name=_("Staff"))
-    follow_up_due = tables.DateColumn(verbose_name=_("Follow-up due"))
-    follow_up_done_on = tables.DateColumn(verbose_name=_("Done"))
+    follow_up_due = DateColumn(verbose_name=_("Follow-up due"))
+    follow_up_done_on = DateColumn(verbose_name=_("Done"))
     edit = tables.LinkColumn(
         "employers:interaction-update",
         args=[tables.A("pk")],
@@ -89,10 +90,10 @@ class InteractionTable(tables.Table):
 class GapAnalysisTable(tables.Table):
     employer = tables.Column(linkify=True)
     stage = tables.Column(accessor="stage", orderable=False, empty_values=())
-    offered_on = tables.DateColumn()
-    requested_on = tables.DateColumn()
-    scheduled_on = tables.DateColumn()
-    completed_on = tables.DateColumn()
+    offered_on = DateColumn()
+    requested_on = DateColumn()
+    scheduled_on = DateColumn()
+    completed_on = DateColumn()
     consultant = tables.Column()
     edit = tables.LinkColumn(
         "employers:gap-analysis-update",

@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cor_portal.ui.columns import DateTimeColumn
+
 from .choices import TONES
 from .documents import currency
 from .models import BaseRate, Incentive, IncentiveRun, Letter, Payroll
@@ -127,7 +129,7 @@ class LetterTable(tables.Table):
     year = tables.Column()
     version = tables.Column()
     total_amount = MoneyColumn(verbose_name=_("Incentive"))
-    issued_at = tables.DateTimeColumn(verbose_name=_("Issued"), format="Y-m-d")
+    issued_at = DateTimeColumn(verbose_name=_("Issued"), format="Y-m-d")
     reason = tables.Column(verbose_name=_("Why issued"))
 
     class Meta:
@@ -140,7 +142,7 @@ class LetterTable(tables.Table):
 class RunTable(tables.Table):
     year = tables.Column(linkify=lambda record: record.get_absolute_url())
     status = tables.Column()
-    created_at = tables.DateTimeColumn(verbose_name=_("Requested"), format="Y-m-d H:i")
+    created_at = DateTimeColumn(verbose_name=_("Requested"), format="Y-m-d H:i")
     eligible_count = tables.Column(verbose_name=_("Eligible"))
     ineligible_count = tables.Column(verbose_name=_("Ineligible"))
     deferred_count = tables.Column(verbose_name=_("Deferred"))

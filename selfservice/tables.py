@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cor_portal.ui.columns import DateTimeColumn
 from cor_portal.ui.templatetags.portal import status_tag
 
 from .models import Application, Invitation
@@ -15,8 +16,8 @@ class InvitationTable(tables.Table):
     where = tables.Column(
         verbose_name=_("Employer"), accessor="contact__employer__legal_name", default=""
     )
-    sent_on = tables.DateTimeColumn(verbose_name=_("Sent"), format="Y-m-d H:i")
-    expires_at = tables.DateTimeColumn(verbose_name=_("Expires"), format="Y-m-d H:i")
+    sent_on = DateTimeColumn(verbose_name=_("Sent"), format="Y-m-d H:i")
+    expires_at = DateTimeColumn(verbose_name=_("Expires"), format="Y-m-d H:i")
     state = tables.Column(verbose_name=_("State"), accessor="pk", orderable=False)
     created_by = tables.Column(verbose_name=_("Invited by"), default="")
     actions = tables.Column(
@@ -59,7 +60,7 @@ class LoginTable(tables.Table):
     name = tables.Column(verbose_name=_("Name"), accessor="last_name", order_by=("last_name",))
     email = tables.Column()
     role = tables.Column()
-    last_login = tables.DateTimeColumn(verbose_name=_("Last sign-in"), format="Y-m-d", default="")
+    last_login = DateTimeColumn(verbose_name=_("Last sign-in"), format="Y-m-d", default="")
     is_active = tables.Column(verbose_name=_("State"))
     actions = tables.Column(
         verbose_name="", accessor="pk", orderable=False, exclude_from_export=True
@@ -105,7 +106,7 @@ class ApplicationTable(tables.Table):
     account_number = tables.Column(verbose_name=_("Account"))
     region = tables.Column()
     contact = tables.Column(verbose_name=_("Contact"), accessor="contact_email")
-    submitted_at = tables.DateTimeColumn(verbose_name=_("Submitted"), format="Y-m-d H:i")
+    submitted_at = DateTimeColumn(verbose_name=_("Submitted"), format="Y-m-d H:i")
     duplicate_of = tables.Column(verbose_name=_("Already recorded"), linkify=True, default="")
     state = tables.Column()
 

@@ -3,7 +3,10 @@
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
+from django.template.base import render_value_in_context
+from django.templatetags.l10n import localize, unlocalize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -122,3 +125,39 @@ def percent(value: object) -> str:
     if not amount.is_finite():
         return str(value)
     return f"{amount:.2f}%"
+
+
+def _fixed_cell_attributes(table, column) -> str | None:
+    """A column's ``<td>`` attributes when no row changes them (none computed), else None."""
+    for attrs in (table.attrs, column.column.attrs):
+        for key in ("td", "cell"):
+            if any(callable(value) for value in dict(attrs.get(key) or {}).values()):
+                return None
+    return column.attrs["td"].as_html()
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table) -> str:
+    """The ``<tr>`` rows of a list's table page, the same HTML as django-tables2's
+    bootstrap5 template writes with a template loop per cell, written here in one pass.
+
+    The cells come from django-tables2 as before (``row.items()``: render methods, links,
+    defaults); a 25-row page of seven columns no longer runs ~175 template loop bodies with
+    their variable lookups, and a column's cell attributes are written once unless a row
+    computes them.
+    """
+    fixed = {column.name: _fixed_cell_attributes(table, column) for column in table.columns}
+    rows = []
+    for row in table.paginated_rows:
+        cells = []
+        for column, cell in row.items():
+            if column.localize is None:
+                text = render_value_in_context(cell, context)
+            else:
+                text = conditional_escape(localize(cell) if column.localize else unlocalize(cell))
+            attributes = fixed[column.name]
+            if attributes is None:
+                attributes = column.attrs["td"].as_html()
+            cells.append(f"<td {attributes}>{text}</td>")
+        rows.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
+    return mark_safe("\n".join(rows))  # every part is escaped above
