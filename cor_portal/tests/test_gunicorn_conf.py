@@ -1,0 +1,59 @@
+"""gunicorn reads the portal's settings file, and its workers freeze what they built."""
+
+import gc
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    gc.unfreeze()
+
+
+def test_gunicorn_reads_the_file_from_the_working_directory():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    printed = subprocess.run(
+        [str(gunicorn), "--print-config", "cor_portal.wsgi:application"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    settings = {
+        name.strip(): value.strip()
+        for name, _, value in (line.partition("=") for line in printed.splitlines())
+    }
+    assert settings["config"] == "./gunicorn.conf.py"
+    assert settings["post_worker_init"] == "<post_worker_init()>"
+    assert settings["post_request"] == "<post_request()>"
+
+
+def test_freezing_moves_what_was_built_into_the_permanent_generation(conf):
+    before = gc.get_freeze_count()
+    built = [[n] for n in range(1000)]
+    conf.freeze()
+    assert gc.get_freeze_count() >= before + len(built)
+
+
+def test_a_worker_freezes_once_loaded_and_after_50_500_and_5000_requests(conf, monkeypatch):
+    assert conf.FREEZE_AFTER_REQUESTS == (50, 500, 5000)
+    frozen_after = []
+    worker = SimpleNamespace(nr=0)
+    monkeypatch.setattr(conf, "freeze", lambda: frozen_after.append(worker.nr))
+    conf.post_worker_init(worker)
+    for served in range(1, 6001):
+        worker.nr = served
+        conf.post_request(worker, None, {}, None)
+    assert frozen_after == [0, 50, 500, 5000]
