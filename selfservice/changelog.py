@@ -27,8 +27,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connection, models
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, JSONObject
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
 from cor_portal.ui.history import CHANGE_TYPES, FieldChange, _display
@@ -72,21 +72,26 @@ class ChangeRow:
 
 def changes_query(
     *,
-    user_id: int | None = None,
+    who: str = "",
     kind: str = "",
     since: date | None = None,
     until: date | None = None,
 ) -> Any:
-    """Return the UNION of the historical tables' minimal columns, newest first (lazy)."""
+    """Return the UNION of the historical tables' minimal columns, newest first (lazy).
+
+    ``who``: the changes of the logins whose username, first or last name or full name
+    contains these words (case aside).
+    """
     tables = historical_models()
     keys = [kind] if kind in tables else list(tables)
+    authors = _logins_matching(who) if who else None
     parts = []
     for index, key in enumerate(keys):
         model = tables[key]
         pk_name = model.instance_type._meta.pk.attname
         rows = model.objects.all()
-        if user_id:
-            rows = rows.filter(history_user_id=user_id)
+        if authors is not None:
+            rows = rows.filter(history_user_id__in=authors)
         if since:
             start = timezone.make_aware(datetime.combine(since, time.min))
             rows = rows.filter(history_date__gte=start)
@@ -112,6 +117,21 @@ def changes_query(
         return None, keys
     query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return query.order_by("-history_date", "-history_id"), keys
+
+
+def _logins_matching(text: str) -> Any:
+    full_name = Concat("first_name", Value(" "), "last_name", output_field=models.CharField())
+    return (
+        get_user_model()
+        .objects.annotate(full_name=full_name)
+        .filter(
+            Q(username__icontains=text)
+            | Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+            | Q(full_name__icontains=text)
+        )
+        .values("pk")
+    )
 
 
 def describe(page_rows: list[tuple], keys: list[str]) -> list[ChangeRow]:

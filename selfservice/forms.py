@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auditors.models import Auditor
 from cor_portal.accounts.choices import Role
-from cor_portal.ui.forms import DateInput, QuickSelect, form_helper
+from cor_portal.ui.forms import DateInput, form_helper
 from employers.models import ClassificationUnit, Contact
 
 from .applications import APPLICATION_FIELDS, check_application
@@ -255,14 +255,15 @@ class DecisionForm(forms.Form):
 
 
 class ChangeLogFilterForm(forms.Form):
-    """The change log's filters: who, which kind of record, from and to which day."""
+    """The change log's filters: who (a username or name), which kind of record, from and to
+    which day."""
 
-    user = forms.ModelChoiceField(
+    # A name to search for, not a list of every login of the portal (thousands).
+    who = forms.CharField(
         label=_("Changed by"),
-        queryset=User.objects.order_by("username"),
         required=False,
-        empty_label=_("Anyone"),
-        widget=QuickSelect,  # every login of the portal: thousands of options
+        max_length=150,
+        widget=forms.TextInput(attrs={"placeholder": _("Username or name"), "type": "search"}),
     )
     kind = forms.ChoiceField(label=_("Kind of record"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from cor_portal.accounts.access import SectionRequiredMixin
 from cor_portal.accounts.choices import Role
+from cor_portal.ui.paging import open_page, page_number
 from cor_portal.ui.views import ListPageMixin, ServiceFormMixin, add_service_errors
 from employers import selectors as employer_selectors
 
@@ -374,15 +374,18 @@ class ChangeLogView(SectionRequiredMixin, TemplateView):
         if form.is_valid():
             data = form.cleaned_data
             filters = {
-                "user_id": data["user"].pk if data["user"] else None,
+                "who": data["who"].strip(),
                 "kind": data["kind"],
                 "since": data["since"],
                 "until": data["until"],
             }
         query, keys = changelog.changes_query(**filters)
-        paginator = Paginator(query if query is not None else [], self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("page"))
-        rows = changelog.describe(list(page.object_list), keys) if query is not None else []
+        page = open_page(
+            query if query is not None else [],
+            page_number(self.request.GET.get("page")),
+            self.paginate_by,
+        )
+        rows = changelog.describe(page.object_list, keys) if page.object_list else []
         params = self.request.GET.copy()
         params.pop("page", None)
         return super().get_context_data(
