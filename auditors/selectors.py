@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -75,10 +75,24 @@ class Reminder:
     due_on: date | None = None
 
 
-def reminders_for(auditor: Auditor, *, today: date) -> list[Reminder]:
-    """Return what the auditor should do now: declaration, renewal, student audit."""
-    rules = ProgramRules.objects.in_force(today)
-    years = set(auditor.declarations.values_list("year", flat=True))
+def reminders_for(
+    auditor: Auditor,
+    *,
+    today: date,
+    rules: ProgramRules | None = None,
+    declared: set[int] | None = None,
+) -> list[Reminder]:
+    """Return what the auditor should do now: declaration, renewal, student audit.
+
+    ``rules`` (in force today) and ``declared`` (the years with a declaration) are read when
+    not given.
+    """
+    rules = rules or ProgramRules.objects.in_force(today)
+    years = (
+        declared
+        if declared is not None
+        else set(auditor.declarations.values_list("year", flat=True))
+    )
     reminders = []
     if auditor.status in (AuditorStatus.CERTIFIED, AuditorStatus.STUDENT):
         if today.year not in years:
@@ -166,7 +180,7 @@ def workspace_for(auditor: Auditor, *, today: date) -> dict[str, Any]:
         ),
         "regions": [area.get_region_display() for area in auditor.regions.order_by("region")],
         "sectors": [sector.get_sector_display() for sector in auditor.sectors.order_by("sector")],
-        "reminders": reminders_for(auditor, today=today),
+        "reminders": reminders_for(auditor, today=today, rules=rules, declared=filed),
         "declaration": next((d for d in declarations if d.year == today.year), None),
         "declarations": declarations,
         "declaration_years_to_file": to_file,
@@ -243,20 +257,18 @@ def declarations_missing(*, year: int) -> QuerySet[Auditor]:
     )
 
 
-def staff_counts(*, today: date, expiring_days: int = 90) -> dict[str, int]:
-    """Return the roster's counts for the staff home in one query.
+def staff_counted(*, today: date, expiring_days: int = 90) -> dict[str, QuerySet[Auditor]]:
+    """Return the roster's counts for the staff home as querysets to count together.
 
     ``certifications_expiring``: certified auditors whose certification expires within
     ``expiring_days`` (the roster's "Certification expires" filter); ``declarations_missing``:
     certified auditors and students without a declaration for today's year (its "Declaration"
     filter).
     """
-    expiring = Auditor.objects.expiring(as_of=today, days=expiring_days)
-    missing = declarations_missing(year=today.year)
-    return Auditor.objects.aggregate(
-        certifications_expiring=Count("pk", filter=Q(pk__in=expiring.values("pk"))),
-        declarations_missing=Count("pk", filter=Q(pk__in=missing.values("pk"))),
-    )
+    return {
+        "certifications_expiring": Auditor.objects.expiring(as_of=today, days=expiring_days),
+        "declarations_missing": declarations_missing(year=today.year),
+    }
 
 
 # Workplan KPIs: each counts records in a period (both dates inclusive) ----------------------

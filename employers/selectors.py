@@ -5,7 +5,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -13,7 +22,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from cor_portal.accounts.choices import Role
 
 from .choices import EmployerStatus, InteractionKind
-from .models import Employer, EmployerStatusChange, GapAnalysis, Interaction, Registration
+from .models import (
+    Contact,
+    Employer,
+    EmployerStatusChange,
+    GapAnalysis,
+    Interaction,
+    Registration,
+)
 
 _UNSET = object()
 
@@ -33,11 +49,21 @@ def employer_id_for(user) -> int | None:
 
 
 def employer_for(user) -> Employer | None:
-    """Return the employer of a contact user, with its CUs, or None."""
-    employer_id = employer_id_for(user)
-    if employer_id is None:
+    """Return the employer of a contact user, with its CUs, or None (two queries).
+
+    The contact read on the way is kept on the user (``user.employer_contact``, and the id
+    that ``employer_id_for`` keeps), so what asks for them later reads nothing more.
+    """
+    if not (user and user.is_authenticated and user.role == Role.EMPLOYER):
         return None
-    return Employer.objects.prefetch_related("classification_units").get(pk=employer_id)
+    contact = Contact.objects.select_related("employer").filter(user_id=user.pk).first()
+    user._cor_employer_id = contact.employer_id if contact else None
+    if contact is None:
+        return None
+    user.employer_contact = contact
+    employer = contact.employer
+    prefetch_related_objects([employer], "classification_units")
+    return employer
 
 
 def follow_ups_due(*, as_of: date) -> QuerySet[Interaction]:

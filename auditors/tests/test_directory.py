@@ -171,7 +171,7 @@ def test_auditors_and_board_get_403(request, role_user):
 
 # Session, user, the employer's id, the employer and its CUs (its region), the count, the
 # page of auditors with their logins, their regions and their sectors.
-EMPLOYER_PAGE_QUERIES = 9
+EMPLOYER_PAGE_QUERIES = 8
 
 
 def make_listed(count: int) -> None:

@@ -221,7 +221,7 @@ def test_another_auditors_records_are_not_shown(client, auditor, other_auditor_u
 # Session, user, the auditor, the rules and declared years (reminders), the rules again
 # (countdown), the CPD log, declarations, regions, sectors, engagements, EAQAs and the open
 # audits (one query with their next steps: test_audit_panels.py).
-WORKSPACE_QUERIES = 13
+WORKSPACE_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [3, 120])
