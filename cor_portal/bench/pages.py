@@ -11,7 +11,11 @@ LIST, DASHBOARD, PAGE, API = "list", "dashboard", "page", "api"
 # p95 budgets in milliseconds with one user (DESIGN.md section 5); pages other than lists and
 # the dashboard are measured and reported against the list budget.
 P95_BUDGET_MS = {LIST: 100, DASHBOARD: 200, PAGE: 100, API: 100}
+# The query budget is the lists' and the API lists' (DESIGN.md section 5), held by the
+# dashboard too. A role home is not a list: it composes many panels (the employer portal
+# eight) and its count is reported; tests hold it constant whatever the records' numbers.
 QUERY_BUDGET = 12
+QUERY_BUDGETED = (LIST, API, DASHBOARD)
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,10 @@ class Page:
     @property
     def budget_ms(self) -> int:
         return P95_BUDGET_MS[self.kind]
+
+    @property
+    def query_budget(self) -> int | None:
+        return QUERY_BUDGET if self.kind in QUERY_BUDGETED else None
 
 
 PAGES: list[Page] = [
@@ -84,7 +92,7 @@ PAGES: list[Page] = [
     Page("Employer portal", "/portal/", "employer", kind=PAGE),
     Page("Auditor workspace", "/auditor/", "auditor", kind=PAGE),
     Page("Board dashboard", "/dashboard/", "board", kind=DASHBOARD),
-    Page("Verify: certified employers", "/verify/certified/", "", kind=PAGE),
+    Page("Verify: certified employers", "/verify/certified/", "", kind=LIST),
     # API lists.
     Page("API employers", "/api/v1/employers/", "staff", kind=API),
     Page("API interactions", "/api/v1/interactions/", "staff", kind=API),

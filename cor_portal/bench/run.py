@@ -53,6 +53,7 @@ class Result:
     path: str
     kind: str
     budget_ms: int
+    query_budget: int | None = None  # None: reported, not capped (a role home)
     queries: int | None = None
     status: int | None = None
     p50: float | None = None
@@ -387,11 +388,12 @@ def fmt(value: float | None, digits: int = 0) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def verdict(result: Result, query_budget: int) -> str:
+def verdict(result: Result) -> str:
     misses = []
     if result.status != 200:
         misses.append(f"answered {result.status}")
-    if result.queries is not None and result.queries > query_budget:
+    budget = result.query_budget
+    if result.queries is not None and budget is not None and result.queries > budget:
         misses.append("queries")
     if result.p95 is not None and result.p95 > result.budget_ms:
         misses.append(f"p95 > {result.budget_ms} ms")
@@ -402,7 +404,7 @@ def verdict(result: Result, query_budget: int) -> str:
     return "ok" if not misses else "MISS: " + ", ".join(misses)
 
 
-def table(results: list[Result], query_budget: int) -> str:
+def table(results: list[Result]) -> str:
     lines = [
         "| page | path | queries | p50 ms | p95 ms | budget p95 | rps@10 | admin rps@10 "
         "| admin queries | verdict |",
@@ -412,7 +414,7 @@ def table(results: list[Result], query_budget: int) -> str:
         lines.append(
             f"| {r.name} | `{r.path}` | {fmt(r.queries)} | {fmt(r.p50, 1)} | {fmt(r.p95, 1)} "
             f"| {r.budget_ms} | {fmt(r.rps, 1)} | {fmt(r.admin_rps, 1)} "
-            f"| {fmt(r.admin_queries)} | {verdict(r, query_budget)} |"
+            f"| {fmt(r.admin_queries)} | {verdict(r)} |"
         )
     return "\n".join(lines)
 
@@ -451,7 +453,10 @@ def main(argv: list[str] | None = None) -> None:
     seeded = seed(args.employers)
     call_command("collectstatic", verbosity=0, interactive=False)
     pages = [p for p in PAGES if args.only.lower() in p.name.lower()]
-    results = [Result(p.name, p.path, p.kind, p.budget_ms, admin_path=p.admin) for p in pages]
+    results = [
+        Result(p.name, p.path, p.kind, p.budget_ms, p.query_budget, admin_path=p.admin)
+        for p in pages
+    ]
     say("Counting queries in process...")
     count_queries(results, pages)
     say("Timing the daily sweep...")
@@ -483,7 +488,7 @@ def main(argv: list[str] | None = None) -> None:
             say(
                 f"  {page.name:<28} q={fmt(result.queries):>3} p50={fmt(result.p50, 1):>7} "
                 f"p95={fmt(result.p95, 1):>7} rps={fmt(result.rps, 1):>6} "
-                f"admin rps={fmt(result.admin_rps, 1):>6}  {verdict(result, QUERY_BUDGET)}"
+                f"admin rps={fmt(result.admin_rps, 1):>6}  {verdict(result)}"
             )
     finally:
         web_peak = web_rss.stop()
@@ -494,8 +499,8 @@ def main(argv: list[str] | None = None) -> None:
         letters_report, worker_peak = letters(args.letters, database, broker)
         say(letters_report)
 
-    rendered = table(results, QUERY_BUDGET)
-    misses = [r for r in results if verdict(r, QUERY_BUDGET) != "ok"]
+    rendered = table(results)
+    misses = [r for r in results if verdict(r) != "ok"]
     summary = [
         f"- Machine: {host} (at the start); load average at the end: "
         f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}",
@@ -515,7 +520,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     summary.append(
         f"- Pages within every budget: {len(results) - len(misses)} of {len(results)}; "
-        f"query budget {QUERY_BUDGET} per page."
+        f"query budget {QUERY_BUDGET} per list, API list and the dashboard (a role home's "
+        "count is reported, not capped: it is not a list)."
     )
     document = "\n".join(
         [
