@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, QuerySet
+
+from cor_portal.counting import per_row
 
 from .choices import WivaStatus, WivaStep
 from .models import WivaCase, WivaStepRecord
@@ -16,10 +18,13 @@ def case_list(cases: QuerySet[WivaCase] | None = None) -> QuerySet[WivaCase]:
     (notify the employer), ``last_step_on`` the latest date.
     """
     cases = WivaCase.objects.all() if cases is None else cases
+    steps = WivaStepRecord.objects.filter(case=OuterRef("pk"))
     return cases.select_related("employer", "audit__lead_auditor__user").annotate(
-        steps_done=Count("steps", distinct=True),
-        opened_on=Min("steps__done_on", filter=Q(steps__step=WivaStep.NOTIFY_EMPLOYER)),
-        last_step_on=Max("steps__done_on"),
+        steps_done=per_row(steps, Count("pk"), outer="case"),
+        opened_on=per_row(
+            steps.filter(step=WivaStep.NOTIFY_EMPLOYER), Min("done_on"), outer="case"
+        ),
+        last_step_on=per_row(steps, Max("done_on"), outer="case"),
     )
 
 
