@@ -295,6 +295,8 @@ class Audit(FSMModelMixin, models.Model):
             models.Index(fields=["employer", "-starts_on"]),
             models.Index(next_due_expression(), F("id"), name="audit_next_due"),
             models.Index(fields=["-starts_on", "-id"], name="audit_newest"),
+            # The workplan's "reports submitted in a period" KPIs.
+            models.Index(fields=["submitted_on"], name="audit_submitted_on"),
         ]
 
     def __str__(self) -> str:
