@@ -30,6 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from cor_portal.ui.history import CHANGE_TYPES, FieldChange, _display
 
@@ -52,7 +53,7 @@ def historical_models() -> dict[str, Any]:
 def kind_choices() -> list[tuple[str, str]]:
     """Return (key, label) of every kind of record with history, by label."""
     choices = [
-        (key, str(model.instance_type._meta.verbose_name).capitalize())
+        (key, capfirst(str(model.instance_type._meta.verbose_name)))
         for key, model in historical_models().items()
     ]
     return sorted(choices, key=lambda choice: choice[1])
@@ -154,7 +155,7 @@ def describe(page_rows: list[tuple], keys: list[str]) -> list[ChangeRow]:
             when=when,
             who=user_id,
             kind=keys[table],
-            kind_label=str(tracked._meta.verbose_name).capitalize(),
+            kind_label=capfirst(str(tracked._meta.verbose_name)),
             action=CHANGE_TYPES.get(history_type, history_type),
             object_label="",
             object_url="",

@@ -3,7 +3,8 @@
 django-tables2 writes a date or a date and time by rendering a template per cell
 (``{{ value|date:… }}``): at 25 rows of three dates that was a fifth of a list page. These
 columns write the same text in Python. They are registered with django-tables2's column
-library, so a model date field listed in a table's ``Meta.fields`` gets them too.
+library, so a model date field listed in a table's ``Meta.fields`` gets them too. A date
+does not wrap in its cell.
 """
 
 from datetime import date, datetime
@@ -13,6 +14,15 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_tables2.columns.base import library
+
+
+def _kept_on_one_line(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A date does not wrap in its cell (2026-12-06 split after the second hyphen)."""
+    attrs = dict(kwargs.get("attrs") or {})
+    cell = dict(attrs.get("td") or {})
+    cell["class"] = " ".join(filter(None, [cell.get("class", ""), "text-nowrap"]))
+    attrs["td"] = cell
+    return {**kwargs, "attrs": attrs}
 
 
 def _written(value: Any, format: str) -> str:
@@ -32,7 +42,7 @@ class DateColumn(tables.Column):
 
     def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
         self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
-        super().__init__(**kwargs)
+        super().__init__(**_kept_on_one_line(kwargs))
 
     @classmethod
     def from_field(cls, field, **kwargs):
@@ -56,7 +66,7 @@ class DateTimeColumn(tables.Column):
 
     def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
         self.format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
-        super().__init__(**kwargs)
+        super().__init__(**_kept_on_one_line(kwargs))
 
     @classmethod
     def from_field(cls, field, **kwargs):

@@ -31,7 +31,7 @@ from employers.tests.factories import (
 )
 from incentives.models import Payroll
 from incentives.tests.factories import BaseRateFactory, PayrollFactory, incentive_for
-from selfservice.changelog import historical_models, label_relations
+from selfservice.changelog import historical_models, kind_choices, label_relations
 from workplan.models import Mandate
 from workplan.tests.factories import KPIFactory, MandateFactory, MeasurementFactory
 
@@ -331,3 +331,9 @@ def test_a_name_reading_a_deleted_record_falls_back_without_queries(
         ("deleted", f"payroll #{pk}", ""),
         ("created", f"payroll #{pk}", reverse("incentives:payroll-update", args=[pk])),
     ]
+
+
+def test_kinds_keep_their_names_capitals():
+    kinds = dict(kind_choices())
+    assert kinds["workplan.kpi"] == "KPI"
+    assert kinds["employers.employer"] == "Employer"
