@@ -1,6 +1,5 @@
 """The staff list of WIVA cases (R-14)."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
+from cor_portal.ui.columns import DateColumn
 from cor_portal.ui.templatetags.portal import money, status_tag
 
 from . import selectors_wiva
@@ -36,11 +36,15 @@ class WivaTable(tables.Table):
         order_by=("steps_done",),
         attrs=labelled(gettext_lazy("Next step")),
     )
-    opened_on = tables.Column(
-        verbose_name=gettext_lazy("Employer notified"), attrs=labelled(gettext_lazy("Notified"))
+    opened_on = DateColumn(
+        format="Y-m-d",
+        verbose_name=gettext_lazy("Employer notified"),
+        attrs=labelled(gettext_lazy("Notified")),
     )
-    last_step_on = tables.Column(
-        verbose_name=gettext_lazy("Last step"), attrs=labelled(gettext_lazy("Last step"))
+    last_step_on = DateColumn(
+        format="Y-m-d",
+        verbose_name=gettext_lazy("Last step"),
+        attrs=labelled(gettext_lazy("Last step")),
     )
     auditor = tables.Column(
         verbose_name=gettext_lazy("Auditor"),
@@ -82,12 +86,6 @@ class WivaTable(tables.Table):
     def render_next_step(self, record: WivaCase) -> str:
         return selectors_wiva.next_step_label(record) or "—"
 
-    def render_opened_on(self, value: date) -> str:
-        return value.isoformat()
-
-    def render_last_step_on(self, value: date) -> str:
-        return value.isoformat()
-
     def render_auditor(self, record: WivaCase) -> str:
         return record.audit.lead_auditor.name if record.audit else "—"
 
@@ -110,12 +108,6 @@ class WivaTable(tables.Table):
 
     def value_next_step(self, record: WivaCase) -> str:
         return selectors_wiva.next_step_label(record)
-
-    def value_opened_on(self, value: date) -> str:
-        return value.isoformat()
-
-    def value_last_step_on(self, value: date) -> str:
-        return value.isoformat()
 
     def value_auditor(self, record: WivaCase) -> str:
         return record.audit.lead_auditor.name if record.audit else ""
