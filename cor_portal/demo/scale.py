@@ -104,6 +104,7 @@ from audits.scoring import score_audit
 from cor_portal.accounts.choices import Role
 from cor_portal.program.models import ProgramRules
 from cor_portal.program.periods import add_months, add_years
+from employers import demo as employer_demo
 from employers.choices import (
     EmployerStatus,
     InteractionKind,
@@ -218,57 +219,23 @@ BUSINESSES = {
     Sector.TRAVEL_SERVICES: ["Travel", "Tours", "Guides", "Expeditions"],
 }
 SUFFIXES = ["Ltd.", "Inc.", "Corp.", "Ltd.", "Ltd.", "Society"]
+# The demo's places and names, with more of each so 10,000 employers repeat them less.
+MORE_CITIES = {
+    Region.VANCOUVER_ISLAND: ["Campbell River"],
+    Region.THOMPSON_OKANAGAN: ["Salmon Arm"],
+    Region.KOOTENAY_ROCKIES: ["Revelstoke"],
+}
 CITIES = {
-    Region.VANCOUVER_ISLAND: ["Victoria", "Nanaimo", "Tofino", "Courtenay", "Campbell River"],
-    Region.VANCOUVER_COAST_MOUNTAINS: ["Vancouver", "Whistler", "Squamish", "North Vancouver"],
-    Region.THOMPSON_OKANAGAN: ["Kelowna", "Kamloops", "Penticton", "Vernon", "Salmon Arm"],
-    Region.KOOTENAY_ROCKIES: ["Nelson", "Fernie", "Golden", "Invermere", "Revelstoke"],
-    Region.CARIBOO_CHILCOTIN_COAST: ["Williams Lake", "Quesnel", "Bella Coola", "100 Mile House"],
-    Region.NORTHERN_BC: ["Prince George", "Smithers", "Prince Rupert", "Fort St. John"],
+    region: [*places, *MORE_CITIES.get(region, [])]
+    for region, places in employer_demo.CITIES.items()
 }
 FIRST_NAMES = [
-    "Jordan",
-    "Priya",
-    "Mateo",
-    "Aiyana",
-    "Chen",
-    "Olivia",
-    "Liam",
-    "Noor",
-    "Sofia",
-    "Raj",
-    "Amelia",
-    "Hiro",
-    "Fatima",
-    "Lucas",
-    "Maya",
-    "Ethan",
-    "Zara",
-    "Owen",
-    "Leila",
-    "Tomas",
+    *employer_demo.FIRST_NAMES,
+    *["Amelia", "Hiro", "Fatima", "Lucas", "Maya", "Ethan", "Zara", "Owen", "Leila", "Tomas"],
 ]
 LAST_NAMES = [
-    "Campbell",
-    "Singh",
-    "Tremblay",
-    "Joe",
-    "Wong",
-    "MacDonald",
-    "Nguyen",
-    "Ali",
-    "Martin",
-    "Patel",
-    "Fraser",
-    "Kim",
-    "Gill",
-    "Roy",
-    "Chan",
-    "Thomas",
-    "Dhillon",
-    "Lee",
-    "Brown",
-    "Paul",
+    *employer_demo.LAST_NAMES,
+    *["Fraser", "Kim", "Gill", "Roy", "Chan", "Thomas", "Dhillon", "Lee", "Brown", "Paul"],
 ]
 UNIT_KINDS = [
     ("761003", "Hotel, motel or resort"),
