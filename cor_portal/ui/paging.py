@@ -2,7 +2,8 @@
 
 Django's paginator counts every row to number the pages; over a union of every history table
 that count was half the page's time. An open page reads one row more than it shows instead: if
-that row exists there is a next page. The pager says "Page N" with Previous and Next.
+that row exists there is a next page. The shared pager (includes/pagination.html) says
+"Page N" with Previous and Next.
 """
 
 from collections.abc import Sequence
