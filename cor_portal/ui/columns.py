@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import django_tables2 as tables
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_tables2.columns.base import library
@@ -35,49 +36,49 @@ def _written(value: Any, format: str) -> str:
         return ""
 
 
-@library.register
-class DateColumn(tables.Column):
-    """A date in ``format`` (a Django date format or setting name; the short date by
-    default); exported in ISO 8601."""
+class _DatedColumn(tables.Column):
+    """A date or a date and time written in ``format`` (a Django date format or the name of
+    a format setting; the short form by default)."""
+
+    formats = ("SHORT_DATE_FORMAT", "DATE_FORMAT")  # short, long
 
     def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
-        self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
+        self.format = format or self.formats[0 if short else 1]
         super().__init__(**_kept_on_one_line(kwargs))
 
     @classmethod
     def from_field(cls, field, **kwargs):
-        from django.db import models
+        return cls(**kwargs) if cls.writes(field) else None
 
-        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-            return cls(**kwargs)
-        return None
+    @staticmethod
+    def writes(field: models.Field) -> bool:
+        raise NotImplementedError
 
     def render(self, value: Any) -> str:
         return _written(value, self.format) or self.default
+
+
+@library.register
+class DateColumn(_DatedColumn):
+    """A date; exported in ISO 8601."""
+
+    @staticmethod
+    def writes(field: models.Field) -> bool:
+        return isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
 
     def value(self, value: Any, **kwargs: Any) -> Any:
         return value.isoformat() if isinstance(value, date) else value
 
 
 @library.register
-class DateTimeColumn(tables.Column):
-    """A date and time in local time in ``format`` (the short form by default); exported in
-    ISO 8601 with a space."""
+class DateTimeColumn(_DatedColumn):
+    """A date and time in local time; exported in ISO 8601 with a space."""
 
-    def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
-        self.format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
-        super().__init__(**_kept_on_one_line(kwargs))
+    formats = ("SHORT_DATETIME_FORMAT", "DATETIME_FORMAT")
 
-    @classmethod
-    def from_field(cls, field, **kwargs):
-        from django.db import models
-
-        if isinstance(field, models.DateTimeField):
-            return cls(**kwargs)
-        return None
-
-    def render(self, value: Any) -> str:
-        return _written(value, self.format) or self.default
+    @staticmethod
+    def writes(field: models.Field) -> bool:
+        return isinstance(field, models.DateTimeField)
 
     def value(self, value: Any, **kwargs: Any) -> Any:
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value
