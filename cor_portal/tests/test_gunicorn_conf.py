@@ -1,4 +1,5 @@
-"""gunicorn reads the portal's settings file, and its workers freeze what they built."""
+"""gunicorn reads the portal's settings file; its workers freeze what they built and run their
+request loop on a deep frame stack."""
 
 import gc
 import importlib.util
@@ -50,10 +51,21 @@ def test_freezing_moves_what_was_built_into_the_permanent_generation(conf):
 def test_a_worker_freezes_once_loaded_and_after_50_500_and_5000_requests(conf, monkeypatch):
     assert conf.FREEZE_AFTER_REQUESTS == (50, 500, 5000)
     frozen_after = []
-    worker = SimpleNamespace(nr=0)
+    worker = SimpleNamespace(nr=0, run=lambda: None)
     monkeypatch.setattr(conf, "freeze", lambda: frozen_after.append(worker.nr))
     conf.post_worker_init(worker)
     for served in range(1, 6001):
         worker.nr = served
         conf.post_request(worker, None, {}, None)
     assert frozen_after == [0, 50, 500, 5000]
+
+
+def test_a_worker_runs_its_request_loop_on_a_deep_stack(conf, monkeypatch):
+    ran = []
+    monkeypatch.setattr(conf, "freeze", lambda: None)
+    monkeypatch.setattr(conf, "run_on_deep_stack", lambda run: ran.append("deep") or run())
+    worker = SimpleNamespace(nr=0, run=lambda: ran.append("loop") or "stopped")
+    conf.post_worker_init(worker)
+    assert ran == []
+    assert worker.run() == "stopped"
+    assert ran == ["deep", "loop"]
