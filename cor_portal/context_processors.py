@@ -1,10 +1,11 @@
 """Template context every page needs: the association's name and the role's navigation."""
 
+import functools
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -88,14 +89,12 @@ def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     items: list[dict[str, Any]] = []
     if user is not None and user.is_authenticated:
-        for label, target in NAVIGATION.get(user.role, []):
-            children = (
-                [{"label": lbl, "url": reverse(name)} for lbl, name in target]
-                if isinstance(target, list)
-                else []
+        items = [
+            {**item, "children": [dict(child) for child in item["children"]]}
+            for item in _navigation(
+                user.role, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
             )
-            url = children[0]["url"] if children else reverse(target)  # type: ignore[arg-type]
-            items.append({"label": label, "url": url, "children": children})
+        ]
         links = [c for item in items for c in item["children"]] + [
             i for i in items if not i["children"]
         ]
@@ -109,6 +108,22 @@ def portal(request: HttpRequest) -> dict:
     if user is not None and user.is_authenticated:
         context.update(_personal(request, user))
     return context
+
+
+@functools.cache
+def _navigation(role: str, script_prefix: str, urlconf: str | None) -> tuple[dict[str, Any], ...]:
+    """Return a role's navigation with its addresses, worked out once per role and prefix
+    (the URLs do not change while the process runs; every page showed ~30 of them)."""
+    items = []
+    for label, target in NAVIGATION.get(role, []):
+        children = (
+            [{"label": lbl, "url": reverse(name)} for lbl, name in target]
+            if isinstance(target, list)
+            else []
+        )
+        url = children[0]["url"] if children else reverse(target)  # type: ignore[arg-type]
+        items.append({"label": label, "url": url, "children": children})
+    return tuple(items)
 
 
 def _personal(request: HttpRequest, user: Any) -> dict[str, Any]:

@@ -9,7 +9,12 @@ class UiConfig(AppConfig):
 
     def ready(self) -> None:
         from . import columns  # noqa: F401 - registers the date columns with django-tables2
-        from .cell_speedups import install_choice_displays, install_table_signatures
+        from .cell_speedups import (
+            install_choice_displays,
+            install_plain_links,
+            install_table_signatures,
+        )
 
         install_choice_displays()
         install_table_signatures()
+        install_plain_links()

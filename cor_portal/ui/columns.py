@@ -2,7 +2,8 @@
 
 django-tables2 writes a date or a date and time by rendering a template per cell
 (``{{ value|date:… }}``): at 25 rows of three dates that was a fifth of a list page. These
-columns write the same text in Python. They are registered with django-tables2's column
+columns write the same text in Python (the portal's ISO 8601 formats directly, any other
+through Django's date formatting). They are registered with django-tables2's column
 library, so a model date field listed in a table's ``Meta.fields`` gets them too. A date
 does not wrap in its cell.
 """
@@ -13,7 +14,7 @@ from typing import Any
 import django_tables2 as tables
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django_tables2.columns.base import library
 
 
@@ -26,10 +27,25 @@ def _kept_on_one_line(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {**kwargs, "attrs": attrs}
 
 
+def _iso(value: date | datetime, format: str) -> str | None:
+    """The portal's own formats (ISO 8601, ``cor_portal.formats``) written directly, as
+    Django's date formatting writes them (a four-digit year); None for any other format."""
+    day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if format == "Y-m-d":
+        return day
+    if format == "Y-m-d H:i" and isinstance(value, datetime):
+        return f"{day} {value.hour:02d}:{value.minute:02d}"
+    return None
+
+
 def _written(value: Any, format: str) -> str:
     """What ``{{ value|date:format }}`` writes: local time for an aware date and time."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    if isinstance(value, date):
+        written = _iso(value, get_format(format))
+        if written is not None:
+            return written
     try:
         return date_format(value, format)
     except (AttributeError, TypeError, ValueError):

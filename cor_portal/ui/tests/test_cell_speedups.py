@@ -1,4 +1,5 @@
-"""The kept choice labels and render signatures answer what Django and django-tables2 do."""
+"""The kept choice labels, render signatures and plain links answer what Django and
+django-tables2 do."""
 
 import functools
 
@@ -8,6 +9,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import translation
 from django_tables2 import utils
+from django_tables2.columns.base import LinkTransform
 
 from cor_portal.ui.cell_speedups import choice_display, install_choice_displays
 
@@ -67,3 +69,31 @@ def test_render_signatures_are_read_as_django_tables2_reads_them():
     assert utils.signature(lambda record: record) == (("record",), None)
     # The call itself: only the named arguments are passed.
     assert utils.call_with_appropriate(table.render_name, {"value": 1, "record": 2, "x": 3}) == 1
+
+
+class Page:
+    def __init__(self, pk):
+        self.pk = pk
+
+    def get_absolute_url(self):
+        return f"/pages/{self.pk}/?a=1&b=<2>" if self.pk else None
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        LinkTransform(),  # linkify=True: the record's get_absolute_url
+        LinkTransform(url=lambda record: f"/x/{record.pk}/"),
+        LinkTransform(attrs={"class": "stretched", "title": lambda record: f"Page {record.pk}"}),
+        LinkTransform(reverse_args=("home", ())),
+    ],
+    ids=["absolute-url", "url", "attributes", "reverse"],
+)
+@pytest.mark.parametrize("content", ["Plain & <b>", "AB-1"])
+@pytest.mark.parametrize("pk", [7, 0])
+def test_links_are_written_as_django_tables2_writes_them(transform, content, pk):
+    link = LinkTransform.__call__
+    assert getattr(link, "plain", False)
+    record = Page(pk)
+    kwargs = {"record": record, "value": content, "bound_column": None}
+    assert link(transform, content, **kwargs) == link.original(transform, content, **kwargs)
