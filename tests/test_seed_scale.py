@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count
 from django.test import override_settings
 from django.urls import clear_url_caches
@@ -20,8 +21,10 @@ from cor_portal.accounts.choices import Role
 from cor_portal.accounts.models import User
 from cor_portal.bench.pages import PAGES
 from cor_portal.bench.queries import probe
+from cor_portal.demo import scale
 from employers.choices import EmployerStatus
 from employers.models import Contact, Employer, EmployerStatusChange
+from employers.tests.factories import EmployerFactory
 from incentives.models import Incentive
 from workplan.models import Workplan
 
@@ -143,3 +146,16 @@ def test_pages_render_at_that_size(seeded):
     assert {name: p.status for name, p in pages.items()} == {p.name: 200 for p in PAGES}
     assert {name: p.status for name, p in admins.items()} == {p.name: 200 for p in PAGES if p.admin}
     assert all(p.queries > 0 for p in pages.values() if p.queries is not None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vacuum_marks_the_filled_tables_pages_all_visible():
+    EmployerFactory.create_batch(3)
+    assert scale.vacuum() is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = 'employers_employer'")
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_vacuum_leaves_a_transaction_alone():
+    assert scale.vacuum() is False

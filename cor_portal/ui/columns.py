@@ -14,7 +14,7 @@ from typing import Any
 import django_tables2 as tables
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format, get_format
+from django.utils.formats import FORMAT_SETTINGS, date_format, get_format
 from django_tables2.columns.base import library
 
 
@@ -43,7 +43,8 @@ def _written(value: Any, format: str) -> str:
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     if isinstance(value, date):
-        written = _iso(value, get_format(format))
+        # A format setting's name is looked up (per language); a format itself is used as is.
+        written = _iso(value, get_format(format) if format in FORMAT_SETTINGS else format)
         if written is not None:
             return written
     try:

@@ -97,6 +97,9 @@ class Command(BaseCommand):
             f"{report.maintenance_lapses + report.expiry_lapses} lapses "
             f"in {time.monotonic() - step:.1f} s"
         )
+        step = time.monotonic()
+        if scale.vacuum():
+            self.say(f"  tables vacuumed (VACUUM ANALYZE) in {time.monotonic() - step:.1f} s")
         audits = counts.get("audits.Audit", 0)
         self.stdout.write(
             self.style.SUCCESS(
