@@ -1,13 +1,16 @@
 """Template tags of the shared look: status tags, money and dates."""
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
+from django.db import models
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django_tables2.columns import ManyToManyColumn
 
 from cor_portal.ui.forms import DateInput, QuickSelect
 
@@ -139,36 +142,78 @@ def _fixed_cell_attributes(table, column) -> str | None:
     return column.attrs["td"].as_html()
 
 
+# Where a cell's value cannot be read directly: django-tables2 reads it.
+_TABLES2_READS = object()
+
+
+def _model_path(table, column) -> tuple[str, ...] | None:
+    """The attribute path of a column's value when it can be read straight off model records;
+    None when django-tables2 must read it (not model records, a field with choices, whose
+    label it shows, or a many-to-many column)."""
+    model = getattr(table.data, "model", None)
+    if model is None or isinstance(column.column, ManyToManyColumn):
+        return None
+    if getattr(column.accessor.get_field(model), "choices", None):
+        return None
+    return tuple(column.accessor.bits) or None
+
+
+def _read(record: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` as django-tables2's accessor reads it off a model record (its
+    first lookup, ``record[bit]``, fails on a model), stopping at None; ``_TABLES2_READS``
+    for anything else: a callable, a step that is not a model, a failing lookup."""
+    current = record
+    for bit in path:
+        if not isinstance(current, models.Model):
+            return _TABLES2_READS
+        try:
+            current = getattr(current, bit)
+        except Exception:  # noqa: BLE001 - any failed lookup: django-tables2 decides
+            return _TABLES2_READS
+        if callable(current):
+            return _TABLES2_READS
+        if current is None:
+            return None
+    return current
+
+
 @register.simple_tag(takes_context=True)
 def table_rows(context, table) -> str:
     """The ``<tr>`` rows of a list's table page, the same HTML as django-tables2's
     bootstrap5 template writes with a template loop per cell, written here in one pass.
 
-    The cells come from django-tables2 as before (render methods, links, defaults: what
-    ``BoundRow.get_cell`` returns); a 25-row page of seven columns no longer runs ~175 template
-    loop bodies with their variable lookups. The visible columns, their defaults and their cell
-    attributes are read once per page rather than once per cell (``BoundRow.items`` finds each
-    cell's column by name among all of them); attributes a row computes are still computed per
-    row. ``tests/test_table_rows.py`` holds every list's rows to django-tables2's template.
+    The cells are what ``BoundRow.get_cell`` returns (render methods, links, defaults); a
+    25-row page of seven columns no longer runs ~175 template loop bodies with their variable
+    lookups. The visible columns, their defaults and their cell attributes are read once per
+    page rather than once per cell (``BoundRow.items`` finds each cell's column by name among
+    all of them), and a value on a model record is read by its attribute path rather than
+    through django-tables2's general accessor; attributes a row computes are still computed
+    per row. ``tests/test_list_markup.py`` holds every list's rows to django-tables2's
+    template.
     """
     columns = [
         (
             column,
             _fixed_cell_attributes(table, column),
             None if callable(column.column._default) else column.default,
+            _model_path(table, column),
         )
         for column in table.columns
     ]
     rows = []
     for row in table.paginated_rows:
         cells = []
-        for column, attributes, default in columns:
-            # What BoundRow.get_cell does once it has found the column.
-            cell = row._get_and_render_with(
-                column,
-                render_func=row._call_render,
-                default=column.default if default is None else default,
-            )
+        for column, attributes, fixed_default, path in columns:
+            default = column.default if fixed_default is None else fixed_default
+            value = _TABLES2_READS if path is None else _read(row.record, path)
+            if value is _TABLES2_READS:  # what BoundRow.get_cell does once it has the column
+                cell = row._get_and_render_with(
+                    column, render_func=row._call_render, default=default
+                )
+            elif value in column.column.empty_values:
+                cell = default
+            else:
+                cell = row._call_render(column, value)
             # What BoundRow.items sets, for attributes computed from the cell.
             column.current_value, column.current_record = cell, row.record
             if column.localize is None:
