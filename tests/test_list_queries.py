@@ -181,10 +181,12 @@ def cpd_of_auditor(w: World, n: int) -> None:
 
 
 def declarations_of_auditor(w: World, n: int) -> None:
-    for _ in range(n):
+    # One declaration a year, within the years a declaration may have (2000-2100).
+    first = 2000 + AnnualDeclaration.objects.filter(auditor=w.auditor_a).count()
+    for year in range(first, first + n):
         AnnualDeclaration.objects.create(
             auditor=w.auditor_a,
-            year=2000 + _serial(),
+            year=year,
             cpd_hours=Decimal("12.5"),
             follows_code_of_ethics=True,
             independent=True,
