@@ -11,6 +11,14 @@ time compile their templates and fill the caches. The full collections then walk
 requests create (p95 73 ms). Request garbage is collected before each freeze, so nothing
 collectable is kept.
 
+A request also leaves garbage in reference cycles (serializers and their fields, querysets,
+the request and its view): about 5,000 objects for a page of the audit API. Collections
+during the request move what is still in use into the older generations, where only a full
+collection frees it, so the full collections every dozen requests or so still walked 50,000
+to 90,000 objects (20 to 40 ms, the API's p95 again). The worker now collects once after each
+request, when the request's objects are garbage: p95 78 -> 49 ms in process, and less
+collection in all (mean 49 -> 46 ms with it).
+
 The frame stack. Python 3.11 maps and unmaps a block of its frame stack whenever calls go back
 and forth over the end of a block, which a list page's table cells did about 1,500 times per
 request under gunicorn. The worker runs its request loop on one large block instead
@@ -36,6 +44,12 @@ def post_worker_init(worker) -> None:
     worker.run = functools.partial(run_on_deep_stack, worker.run)
 
 
+def collect() -> None:
+    gc.collect()
+
+
 def post_request(worker, req, environ, resp) -> None:
     if worker.nr in FREEZE_AFTER_REQUESTS:
         freeze()
+    else:
+        collect()

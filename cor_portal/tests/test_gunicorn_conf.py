@@ -1,5 +1,5 @@
-"""gunicorn reads the portal's settings file; its workers freeze what they built and run their
-request loop on a deep frame stack."""
+"""gunicorn reads the portal's settings file; its workers freeze what they built, collect what
+each request leaves and run their request loop on a deep frame stack."""
 
 import gc
 import importlib.util
@@ -50,14 +50,36 @@ def test_freezing_moves_what_was_built_into_the_permanent_generation(conf):
 
 def test_a_worker_freezes_once_loaded_and_after_50_500_and_5000_requests(conf, monkeypatch):
     assert conf.FREEZE_AFTER_REQUESTS == (50, 500, 5000)
-    frozen_after = []
+    frozen_after, collected_after = [], []
     worker = SimpleNamespace(nr=0, run=lambda: None)
     monkeypatch.setattr(conf, "freeze", lambda: frozen_after.append(worker.nr))
+    monkeypatch.setattr(conf, "collect", lambda: collected_after.append(worker.nr))
     conf.post_worker_init(worker)
     for served in range(1, 6001):
         worker.nr = served
         conf.post_request(worker, None, {}, None)
     assert frozen_after == [0, 50, 500, 5000]
+    # Every other request is followed by a collection of what it left.
+    assert collected_after == [n for n in range(1, 6001) if n not in (50, 500, 5000)]
+
+
+def test_collecting_after_a_request_frees_its_reference_cycles(conf):
+    class Node:
+        def __init__(self):
+            self.me = self
+
+    gc.collect()
+    gc.freeze()
+    gc.disable()  # only the worker's collection below may free them
+    try:
+        cycles = [Node() for _ in range(1000)]
+        del cycles
+        counted = sum(1 for o in gc.get_objects() if isinstance(o, Node))
+        conf.collect()
+    finally:
+        gc.enable()
+    assert counted == 1000
+    assert not any(isinstance(o, Node) for o in gc.get_objects())
 
 
 def test_a_worker_runs_its_request_loop_on_a_deep_stack(conf, monkeypatch):
