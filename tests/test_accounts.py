@@ -46,6 +46,8 @@ def test_wrong_password_is_refused_with_a_message(client, staff_user):
     assert response.status_code == 200
     assert not signed_in(client)
     assert "enter a correct username and password" in response.text
+    # Once, in the summary above the form (crispy-forms does not repeat it).
+    assert response.text.count("enter a correct username and password") == 1
 
 
 @pytest.mark.parametrize(
