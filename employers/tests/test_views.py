@@ -11,7 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from employers.choices import EmployerStatus, Region, Sector
-from employers.models import Contact, Employer, EmployerStatusChange, GapAnalysis
+from employers.models import (
+    ClassificationUnit,
+    Contact,
+    Employer,
+    EmployerStatusChange,
+    GapAnalysis,
+)
 from employers.tests.factories import (
     ClassificationUnitFactory,
     ContactFactory,
@@ -917,3 +923,12 @@ def test_classification_unit_list_filters_by_alignment(staff_client, aligned, ex
 
     codes = [row.record.code for row in response.context["table"].page.object_list]
     assert codes == expected
+
+
+def test_a_list_counts_its_results_with_thousands_separated(staff_client):
+    ClassificationUnit.objects.bulk_create(
+        ClassificationUnit(code=str(900000 + n), description=f"Unit {n}") for n in range(1000)
+    )
+    total = ClassificationUnit.objects.count()
+    response = staff_client.get(reverse("employers:cu-list"))
+    assert f"{total:,} results" in response.content.decode()
