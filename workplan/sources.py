@@ -11,19 +11,18 @@ dashboard's quarterly trend costs one query whatever the number of sources.
 """
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import QuerySet
 
 from auditors import selectors as auditor_selectors
 from auditors.choices import AuditorKind, CourseKind
 from audits import selectors as audit_selectors
+from cor_portal import counting
 from employers import selectors as employer_selectors
 from employers.choices import InteractionKind
 
@@ -150,51 +149,10 @@ SOURCES: dict[str, Source] = {
 SOURCE_CHOICES = [(key, source.label) for key, source in SOURCES.items()]
 
 
-# One record set's count as a part of the counting statement: SQL and its parameters, or
-# None for a record set that can match nothing (it counts 0 without SQL).
-Part = tuple[str, tuple[Any, ...]] | None
-
-
-def counting_sql(queryset: QuerySet[Any]) -> Part:
-    """Return how a record set is counted within one statement: ``(SELECT COUNT(*) FROM (...))``,
-    the count Django's own ``count()`` makes of a grouped or distinct queryset."""
-    rows = queryset.order_by()
-    if not rows.query.values_select and rows.query.group_by is None:
-        rows = rows.values("pk")  # whole records: their ids count the same, and read less
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:
-        return None
-    return f"(SELECT COUNT(*) FROM ({sql}) counted)", tuple(params)
-
-
-def count_parts(parts: Sequence[Part], using: str = "default") -> list[int]:
-    """Return each part's count, all read by one SQL statement (none when nothing is asked)."""
-    if all(part is None for part in parts):
-        return [0] * len(parts)
-    params: list[Any] = []
-    for part in parts:
-        params.extend(() if part is None else part[1])
-    select = ", ".join("0" if part is None else part[0] for part in parts)
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + select, params)
-        row = cursor.fetchone()
-    return [int(count) for count in row]
-
-
-def count_together(querysets: Sequence[QuerySet[Any]]) -> list[int]:
-    """Return the number of rows of each queryset, all counted by one SQL statement.
-
-    The numbers are those ``count()`` returns; a queryset that can match nothing counts 0
-    without SQL.
-    """
-    if not querysets:
-        return []
-    return count_parts([counting_sql(q) for q in querysets], querysets[0].db)
-
-
 @functools.lru_cache(maxsize=1024)
-def _measured(key: str, start: date, end: date) -> tuple[tuple[Part, ...], Callable[..., Value]]:
+def _measured(
+    key: str, start: date, end: date
+) -> tuple[tuple[counting.Part, ...], Callable[..., Value]]:
     """Return a source's counting SQL for a period and how its value follows from the counts.
 
     A measure is its selectors' querysets, which depend on nothing but the period: the SQL
@@ -202,13 +160,14 @@ def _measured(key: str, start: date, end: date) -> tuple[tuple[Part, ...], Calla
     querysets of a workplan's KPIs was a fifth of the KPI list and of the dashboard).
     """
     measure = SOURCES[key].measure(start=start, end=end)
-    return tuple(counting_sql(q) for q in measure.querysets), measure.value
+    return tuple(counting.counting_sql(q) for q in measure.querysets), measure.value
 
 
 def compute_many(periods: Iterable[Period]) -> dict[Period, Value]:
     """Return each (source, start, end)'s value, every one read by a single SQL statement."""
     measured = {period: _measured(*period) for period in dict.fromkeys(periods)}
-    counts = iter(count_parts([part for parts, _value in measured.values() for part in parts]))
+    every_part = [part for parts, _value in measured.values() for part in parts]
+    counts = iter(counting.count_parts(every_part))
     return {
         period: value(*[next(counts) for _ in parts]) for period, (parts, value) in measured.items()
     }
