@@ -34,13 +34,17 @@ from .models import (
 _UNSET = object()
 
 
+def _signs_in_as_contact(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.EMPLOYER)
+
+
 def employer_id_for(user) -> int | None:
     """Return the id of the employer a contact user belongs to (cached on the user)."""
     cached = getattr(user, "_cor_employer_id", _UNSET)
     if cached is not _UNSET:
         return cached  # type: ignore[return-value]
     employer_id = None
-    if user and user.is_authenticated and user.role == Role.EMPLOYER:
+    if _signs_in_as_contact(user):
         employer_id = (
             Employer.objects.filter(contacts__user=user).values_list("pk", flat=True).first()
         )
@@ -54,7 +58,7 @@ def employer_for(user) -> Employer | None:
     The contact read on the way is kept on the user (``user.employer_contact``, and the id
     that ``employer_id_for`` keeps), so what asks for them later reads nothing more.
     """
-    if not (user and user.is_authenticated and user.role == Role.EMPLOYER):
+    if not _signs_in_as_contact(user):
         return None
     contact = Contact.objects.select_related("employer").filter(user_id=user.pk).first()
     user._cor_employer_id = contact.employer_id if contact else None

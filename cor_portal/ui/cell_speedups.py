@@ -1,7 +1,7 @@
-"""Two per-cell costs of the lists' tables, removed once at start-up (``UiConfig.ready``).
+"""Three per-cell costs of the lists' tables, removed once at start-up (``UiConfig.ready``).
 
 A list page writes a few hundred cells. Measured at 10,000 employers (the employers list, 25
-rows of seven columns, in process), two library costs per cell took a third of the page:
+rows of seven columns, in process), library costs per cell took a third of the page:
 
 - Django's ``get_<field>_display()`` hashes every (value, label) pair of the field's choices on
   each call; with translatable (lazy) labels each hash translates the label, so a status cell
@@ -11,7 +11,6 @@ rows of seven columns, in process), two library costs per cell took a third of t
 - django-tables2 reads the signature of a column's render method (``inspect.signature``) for
   every cell to pass it only the arguments it names. The signatures are now kept, keyed by the
   function (a bound method's underlying function, so one entry per render method).
-
 - django-tables2 wraps a linked cell (``linkify``) in ``<a>`` by building an attribute
   dictionary and writing it out sorted, even when the link has no attributes but its address.
   A link without attributes is now written directly (``<a href="…">…</a>``).

@@ -1,4 +1,4 @@
-"""Template tags of the shared look: status tags, money and dates."""
+"""Template tags of the shared look: status tags, money and dates, list rows and filter fields."""
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -244,7 +244,7 @@ def filter_field(field: forms.BoundField) -> str:
 
     Written here for the filters' plain case: a text, number, date or select input with no
     error, no help text and not required; anything else goes through crispy-forms.
-    ``tests/test_filter_fields.py`` holds every list's filter fields to crispy's markup.
+    ``tests/test_list_markup.py`` holds every list's filter fields to crispy's markup.
     """
     widget = field.field.widget
     control = _FILTER_CONTROLS.get(type(widget))
