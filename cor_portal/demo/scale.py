@@ -1559,6 +1559,8 @@ ORDER: list[type[models.Model]] = [
     Appeal,
     Decision,
 ]
+# Every table the build fills: the rows written in ORDER, then the incentives computed after.
+FILLED: list[type[models.Model]] = [*ORDER, Incentive, IncentiveLine]
 
 
 def _values(model: type[models.Model], fields: list[Any]) -> Callable[[Any], list[Any]]:
@@ -1672,7 +1674,7 @@ def vacuum() -> bool:
     if connection.in_atomic_block:
         return False
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) " + _tables([*ORDER, Incentive, IncentiveLine]))
+        cursor.execute("VACUUM (ANALYZE) " + _tables(FILLED))
     return True
 
 
@@ -1763,7 +1765,7 @@ def build(
     counts = write(builder, say)
     counts["incentives.Incentive"] = incentives(builder, say)
     started = time.monotonic()
-    analyze([*ORDER, Incentive, IncentiveLine])
+    analyze(FILLED)
     say(f"  statistics refreshed (ANALYZE) in {time.monotonic() - started:.1f} s")
     builder_staff = get_user_model().objects.get(pk=builder.staff.pk)
     counts["_staff_id"] = builder_staff.pk
